@@ -23,6 +23,7 @@ from vonage_widgets.errors import (
     TransportError,
     ValidationError,
     VonageWidgetsError,
+    WebhookSignatureError,
 )
 from vonage_widgets.redact import mask, redact
 
@@ -44,6 +45,7 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "VonageWidgetsError",
+    "WebhookSignatureError",
     "__version__",
     "mask",
     "redact",

@@ -6,6 +6,7 @@ notebook can catch one class. The tree::
     VonageWidgetsError
     ├── ValidationError          bad input: a form field, an API body, an NCCO, a file
     ├── KeyHandlingError         a private or public key that cannot be read, saved or matched
+    ├── WebhookSignatureError    a signed webhook whose JWT or payload hash does not verify
     ├── TransportError           the request never got an HTTP answer
     │   ├── ConnectError         connection refused or reset
     │   └── RequestTimeout       connect or read timeout
@@ -44,6 +45,7 @@ __all__ = [
     "TransportError",
     "ValidationError",
     "VonageWidgetsError",
+    "WebhookSignatureError",
 ]
 
 
@@ -51,7 +53,8 @@ __all__ = [
 class FieldError:
     """One broken rule: where (a dotted JSON path) and what (a sentence naming the rule).
 
-    ``path`` uses the API's wire names, e.g. ``capabilities.voice.webhooks.answer_url.socket_timeout``;
+    ``path`` uses the API's wire names, for example
+    ``capabilities.voice.webhooks.answer_url.socket_timeout``;
     list items appear as numbers (``3.eventUrl`` for the fourth NCCO action). ``""`` means the
     document as a whole.
     """
@@ -91,6 +94,10 @@ class KeyHandlingError(VonageWidgetsError):
     """A key could not be loaded, parsed, saved or matched. The message never shows the key."""
 
 
+class WebhookSignatureError(VonageWidgetsError):
+    """A signed webhook failed verification: bad signature, expired, or tampered payload."""
+
+
 class TransportError(VonageWidgetsError):
     """No HTTP answer: the host could not be reached or did not answer in time."""
 
@@ -121,7 +128,7 @@ class ApiError(VonageWidgetsError):
         *,
         title: str = "",
         detail: str = "",
-        type: str = "",  # noqa: A002 - the RFC 7807 field name
+        type: str = "",  # the RFC 7807 field name
         instance: str = "",
         invalid_parameters: Iterable[FieldError] = (),
         method: str = "",
