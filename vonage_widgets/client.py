@@ -1,0 +1,593 @@
+"""A small, typed client for the Vonage Application API v2 and the Numbers API.
+
+One :class:`VonageClient` holds the credentials and one keep-alive connection pool; its two
+attributes group the calls: ``client.applications`` (:class:`ApplicationsApi`, api host) and
+``client.numbers`` (:class:`NumbersApi`, rest host). Pass ``transport=httpx.MockTransport(...)``
+to test without a network, or point the hosts at the local sandbox.
+
+Requests and answers are the package's models (:mod:`vonage_widgets.models`); failures are
+the package's errors (:mod:`vonage_widgets.errors`). Retry rules live in
+:mod:`vonage_widgets._http`. Section tags such as [SPEC-APP-*] refer to
+``shared/reference/vonage-api.md``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import os
+import platform
+import ssl
+import time
+import types
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from vonage_widgets import __version__
+from vonage_widgets._http import (
+    HttpSession,
+    NumbersHint,
+    RetryPolicy,
+    decode_json,
+    display_url,
+    normalize_base_url,
+)
+from vonage_widgets.errors import ApiError, FieldError, NumbersError, ValidationError
+from vonage_widgets.models import (
+    Application,
+    ApplicationPage,
+    NumbersPage,
+    OwnedNumber,
+    validate_application,
+    validate_country,
+    validate_msisdn,
+)
+from vonage_widgets.redact import mask
+
+__all__ = [
+    "DEFAULT_API_HOST",
+    "DEFAULT_REST_HOST",
+    "MAX_PAGE_SIZE",
+    "PAGE_WORKERS",
+    "ApplicationsApi",
+    "NumbersApi",
+    "ProgressCallback",
+    "VonageClient",
+]
+
+DEFAULT_API_HOST = "https://api.nexmo.com"
+"""Application API host [SPEC-APP-2.4.1] (section 1.1)."""
+
+DEFAULT_REST_HOST = "https://rest.nexmo.com"
+"""Numbers API host [SPEC-NUM-1.1.0] (section 2.1)."""
+
+MAX_PAGE_SIZE = 100
+"""Largest page of both list calls: ``page_size`` [SPEC-APP-*], ``size`` [SPEC-NUM-1.1.0]."""
+
+PAGE_WORKERS = 4
+"""Threads fetching pages 2..n in ``list_all``: enough to hide latency, gentle on rate limits."""
+
+ProgressCallback = Callable[[int, int], None]
+"""``progress(done_pages, total_pages)``, called from the calling thread after each page."""
+
+_T = TypeVar("_T")
+
+
+class VonageClient:
+    """Credentials, hosts and one connection pool for the Vonage REST APIs used here.
+
+    Arguments left out are read from the environment: ``VONAGE_API_KEY``,
+    ``VONAGE_API_SECRET``, ``VONAGE_API_HOST``, ``VONAGE_REST_HOST``. Hosts are full URLs
+    (``http://127.0.0.1:8000`` for the sandbox); a bare host name gets ``https://``.
+
+    ``transport`` replaces the network (``httpx.MockTransport`` in tests). ``verify`` is
+    ``True``, ``False``, a CA bundle path (the sandbox's ``ca_file``) or an ``SSLContext``.
+    ``max_retries=0`` disables retries; ``sleep`` is the function used to wait between
+    retries (tests pass a recorder). Use as a context manager or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        *,
+        api_host: str | None = None,
+        rest_host: str | None = None,
+        timeout: float = 10.0,
+        max_retries: int = 3,
+        transport: httpx.BaseTransport | None = None,
+        verify: bool | str | Path | ssl.SSLContext = True,
+        user_agent: str | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        max_retry_after: float = 30.0,
+    ) -> None:
+        key = api_key or os.environ.get("VONAGE_API_KEY") or ""
+        secret = api_secret or os.environ.get("VONAGE_API_SECRET") or ""
+        _check_settings(key, secret, timeout, max_retries)
+        self._api_key = key
+        self._masked_secret = mask(secret)
+        self._api_host = _host_setting(api_host, "VONAGE_API_HOST", DEFAULT_API_HOST, "api_host")
+        self._rest_host = _host_setting(
+            rest_host, "VONAGE_REST_HOST", DEFAULT_REST_HOST, "rest_host"
+        )
+        self._session = HttpSession(
+            api_key=key,
+            api_secret=secret,
+            timeout=timeout,
+            retry=RetryPolicy(max_retries=max_retries, max_retry_after=max_retry_after),
+            transport=transport,
+            verify=verify,
+            user_agent=user_agent or _default_user_agent(),
+            sleep=sleep,
+        )
+        self.applications = ApplicationsApi(self._session, self._api_host)
+        """Application API v2: list, get, create, update, delete."""
+        self.numbers = NumbersApi(self._session, self._rest_host)
+        """Numbers API: owned numbers, link and unlink."""
+
+    @property
+    def api_key(self) -> str:
+        """The API key (not a secret: it is shown in the Dashboard and in URLs of old APIs)."""
+        return self._api_key
+
+    @property
+    def api_host(self) -> str:
+        """Base URL of the Application API."""
+        return self._api_host
+
+    @property
+    def rest_host(self) -> str:
+        """Base URL of the Numbers API."""
+        return self._rest_host
+
+    @property
+    def sleep(self) -> Callable[[float], None]:
+        """The function that waits between retries (replace it in tests)."""
+        return self._session.sleep
+
+    @sleep.setter
+    def sleep(self, value: Callable[[float], None]) -> None:
+        self._session.sleep = value
+
+    @property
+    def closed(self) -> bool:
+        """True once the connection pool is closed."""
+        return self._session.closed
+
+    def close(self) -> None:
+        """Close the connection pool; the client cannot be used afterwards."""
+        self._session.close()
+
+    def __enter__(self) -> VonageClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"VonageClient(api_key={self._api_key!r}, api_secret={self._masked_secret!r}, "
+            f"api_host={self._api_host!r}, rest_host={self._rest_host!r})"
+        )
+
+
+class ApplicationsApi:
+    """The Application API v2 (``/v2/applications`` on the api host) [SPEC-APP-2.4.1] 1.1."""
+
+    def __init__(self, session: HttpSession, base_url: str) -> None:
+        self._session = session
+        self._url = f"{base_url}/v2/applications"
+
+    def list(self, page: int = 1, page_size: int = MAX_PAGE_SIZE) -> ApplicationPage:
+        """One page of the account's applications (``page`` starts at 1)."""
+        problems = _range_problems("page_size", page_size, 1, MAX_PAGE_SIZE)
+        problems += _range_problems("page", page, 1, None)
+        if problems:
+            raise ValidationError(problems, subject="application list request")
+        data = self._get_json(self._url, {"page_size": page_size, "page": page})
+        return ApplicationPage.from_api(data)
+
+    def iter(self, page_size: int = MAX_PAGE_SIZE) -> Iterator[Application]:
+        """Every application, one page at a time, in the API's order.
+
+        Stops at ``total_pages`` or at the first empty page, so an empty account (reported
+        as ``total_pages`` 0, or as page 1 of 0, the quirk of section 1.3) yields nothing.
+        """
+        page_number = 1
+        while True:
+            page = self.list(page_number, page_size)
+            yield from page.applications
+            if not page.applications or page_number >= page.total_pages:
+                return
+            page_number += 1
+
+    def list_all(
+        self, page_size: int = MAX_PAGE_SIZE, progress: ProgressCallback | None = None
+    ) -> builtins.list[Application]:
+        """Every application as one list, in the API's order.
+
+        Page 1 says how many pages there are; the rest are fetched concurrently by
+        :data:`PAGE_WORKERS` threads sharing the client's connection pool.
+        """
+        first = self.list(1, page_size)
+        pages = first.total_pages if first.applications else 0
+        return _collect_pages(
+            first.applications, pages, lambda n: self.list(n, page_size).applications, progress
+        )
+
+    def get(self, application_id: str) -> Application:
+        """One application by id (never carries a private key: Vonage shows it only once)."""
+        return Application.from_api(self._get_json(self._item_url(application_id)))
+
+    def create(self, app: Application | Mapping[str, Any]) -> Application:
+        """Create an application; checked locally first, so bad input never reaches the network.
+
+        When the request has no public key Vonage generates a pair and the answer carries
+        ``keys.private_key`` (shown this once only, section 1.6): save it with
+        :func:`vonage_widgets.keys.save_private_key`.
+        """
+        body = _application_body(app)
+        response = self._session.request("POST", self._url, json_body=body)
+        return Application.from_api(_json_object(response))
+
+    def update(self, application_id: str, app: Application | Mapping[str, Any]) -> Application:
+        """Replace an application with ``app`` (PUT of the full document, section 1.7).
+
+        ``to_api()`` keeps capabilities and fields the models do not know, so they survive.
+        """
+        url = self._item_url(application_id)
+        response = self._session.request("PUT", url, json_body=_application_body(app))
+        return Application.from_api(_json_object(response))
+
+    def delete(self, application_id: str) -> None:
+        """Delete an application. This cannot be undone (section 1.1)."""
+        self._session.request("DELETE", self._item_url(application_id))
+
+    def _item_url(self, application_id: str) -> str:
+        if not isinstance(application_id, str) or not application_id.strip():
+            raise ValidationError(
+                [FieldError("id", "must be a non-empty application id")], subject="application id"
+            )
+        return f"{self._url}/{quote(application_id.strip(), safe='')}"
+
+    def _get_json(self, url: str, params: Mapping[str, str | int] | None = None) -> Any:
+        return _json_object(self._session.request("GET", url, params=params))
+
+
+class NumbersApi:
+    """The Numbers API on the rest host: owned numbers and number routing (section 2).
+
+    GETs send query parameters; POSTs send ``application/x-www-form-urlencoded`` forms.
+    Vonage reports refusals as ``{"error-code", "error-code-label"}``, with HTTP 200 or 420;
+    both become :class:`NumbersError` with a hint a person can act on.
+    """
+
+    def __init__(self, session: HttpSession, base_url: str) -> None:
+        self._session = session
+        self._base = base_url
+
+    def list(
+        self,
+        country: str | None = None,
+        application_id: str | None = None,
+        has_application: bool | None = None,
+        pattern: str | None = None,
+        search_pattern: int | None = None,
+        size: int = MAX_PAGE_SIZE,
+        index: int = 1,
+    ) -> NumbersPage:
+        """One page of the numbers this account owns, optionally filtered (section 2.2).
+
+        ``search_pattern``: 0 = msisdn starts with ``pattern``, 1 = contains, 2 = ends with.
+        """
+        params = _number_filters(
+            country, application_id, has_application, pattern, search_pattern, size, index
+        )
+        response = self._session.request(
+            "GET", f"{self._base}/account/numbers", params=params, numbers_hint=_hint_for("list")
+        )
+        data = _json_object(response)
+        _raise_for_error_code(data, response, _hint_for("list"))
+        return NumbersPage.from_api(data)
+
+    def iter(
+        self,
+        *,
+        country: str | None = None,
+        application_id: str | None = None,
+        has_application: bool | None = None,
+        pattern: str | None = None,
+        search_pattern: int | None = None,
+        size: int = MAX_PAGE_SIZE,
+    ) -> Iterator[OwnedNumber]:
+        """Every owned number matching the filters, page by page (``count > size * index``)."""
+        index = 1
+        while True:
+            page = self.list(
+                country, application_id, has_application, pattern, search_pattern, size, index
+            )
+            yield from page.numbers
+            if not page.numbers or page.count <= size * index:
+                return
+            index += 1
+
+    def list_all(
+        self,
+        progress: ProgressCallback | None = None,
+        *,
+        country: str | None = None,
+        application_id: str | None = None,
+        has_application: bool | None = None,
+        pattern: str | None = None,
+        search_pattern: int | None = None,
+        size: int = MAX_PAGE_SIZE,
+    ) -> builtins.list[OwnedNumber]:
+        """Every owned number matching the filters as one list, pages 2..n fetched concurrently."""
+
+        def fetch(index: int) -> builtins.list[OwnedNumber]:
+            return self.list(
+                country, application_id, has_application, pattern, search_pattern, size, index
+            ).numbers
+
+        first = self.list(country, application_id, has_application, pattern, search_pattern, size)
+        pages = math.ceil(first.count / size) if first.numbers else 0
+        return _collect_pages(first.numbers, pages, fetch, progress)
+
+    def find(self, msisdn: str) -> OwnedNumber:
+        """The owned number ``msisdn``; a :class:`ValidationError` on ``msisdn`` if not owned."""
+        wanted = validate_msisdn(msisdn)
+        for number in self.iter(pattern=wanted, search_pattern=0):
+            if number.msisdn == wanted:
+                return number
+        raise ValidationError(
+            [
+                FieldError(
+                    "msisdn",
+                    f"this account does not own {wanted}: "
+                    "client.numbers.list() shows the numbers it owns",
+                )
+            ],
+            subject="number",
+        )
+
+    def link(self, msisdn: str, app_id: str, country: str | None = None) -> None:
+        """Route a number's inbound calls and messages to application ``app_id`` (section 2.3).
+
+        Without ``country`` the number is looked up among the owned numbers first.
+        """
+        if not isinstance(app_id, str) or not app_id.strip():
+            raise ValidationError(
+                [FieldError("app_id", "must be a non-empty application id")], subject="link"
+            )
+        number, where = self._locate(msisdn, country)
+        self._update({"country": where, "msisdn": number, "app_id": app_id.strip()}, "link")
+
+    def unlink(self, msisdn: str, country: str | None = None) -> None:
+        """Remove a number's link to any application.
+
+        ``/number/update`` replaces the number's routing as a whole (section 2.3, the CLI's
+        unlink), so the request carries only ``country`` and ``msisdn``.
+        """
+        number, where = self._locate(msisdn, country)
+        self._update({"country": where, "msisdn": number}, "unlink")
+
+    def buy(self, country: str, msisdn: str) -> None:
+        """Buy an available number (``POST /number/buy``; this costs money on a real account)."""
+        form = {"country": validate_country(country), "msisdn": validate_msisdn(msisdn)}
+        self._post("/number/buy", form, "buy")
+
+    def cancel(self, country: str, msisdn: str) -> None:
+        """Give up an owned number (``POST /number/cancel``)."""
+        form = {"country": validate_country(country), "msisdn": validate_msisdn(msisdn)}
+        self._post("/number/cancel", form, "cancel")
+
+    def _locate(self, msisdn: str, country: str | None) -> tuple[str, str]:
+        if country is None:
+            owned = self.find(msisdn)
+            return owned.msisdn, validate_country(owned.country)
+        return validate_msisdn(msisdn), validate_country(country)
+
+    def _update(self, form: Mapping[str, str], operation: str) -> None:
+        self._post("/number/update", form, operation)
+
+    def _post(self, path: str, form: Mapping[str, str], operation: str) -> None:
+        hint = _hint_for(operation, form.get("msisdn"), form.get("app_id"))
+        response = self._session.request(
+            "POST", f"{self._base}{path}", form=form, numbers_hint=hint
+        )
+        _raise_for_error_code(decode_json(response), response, hint)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _check_settings(key: str, secret: str, timeout: float, max_retries: int) -> None:
+    problems = []
+    if not key:
+        problems.append(FieldError("api_key", "missing: pass api_key=... or set VONAGE_API_KEY"))
+    if not secret:
+        problems.append(
+            FieldError("api_secret", "missing: pass api_secret=... or set VONAGE_API_SECRET")
+        )
+    if problems:
+        raise ValidationError(
+            problems,
+            subject="Vonage credentials (VONAGE_API_KEY and VONAGE_API_SECRET)",
+        )
+    if not timeout or timeout <= 0:
+        problems.append(FieldError("timeout", "must be more than 0 seconds"))
+    if not isinstance(max_retries, int) or max_retries < 0:
+        problems.append(FieldError("max_retries", "must be a whole number, 0 or more"))
+    if problems:
+        raise ValidationError(problems, subject="client settings")
+
+
+def _host_setting(value: str | None, env_name: str, default: str, setting: str) -> str:
+    """Argument, then environment variable, then default; errors name where the value came from."""
+    if value:
+        return normalize_base_url(value, setting)
+    from_env = os.environ.get(env_name)
+    if from_env:
+        return normalize_base_url(from_env, env_name)
+    return default
+
+
+def _default_user_agent() -> str:
+    return (
+        f"vonage-widgets/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+    )
+
+
+def _range_problems(name: str, value: object, low: int, high: int | None) -> list[FieldError]:
+    rule = f"must be between {low} and {high}" if high is not None else f"must be {low} or more"
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [FieldError(name, f"must be a whole number ({rule})")]
+    if value < low or (high is not None and value > high):
+        return [FieldError(name, rule)]
+    return []
+
+
+def _application_body(app: Application | Mapping[str, Any]) -> dict[str, Any]:
+    """The POST/PUT body, validated: both a model and a mapping go through one check."""
+    candidate = app.to_api() if isinstance(app, Application) else app
+    return validate_application(candidate).to_api()
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    body = decode_json(response)
+    if isinstance(body, dict):
+        return body
+    request = response.request
+    raise ApiError(
+        response.status_code,
+        title="Unexpected response",
+        detail="expected a JSON object in the response body",
+        method=request.method,
+        url=display_url(request.url),
+    )
+
+
+def _number_filters(
+    country: str | None,
+    application_id: str | None,
+    has_application: bool | None,
+    pattern: str | None,
+    search_pattern: int | None,
+    size: int,
+    index: int,
+) -> dict[str, str | int]:
+    """Query parameters for ``GET /account/numbers``, all problems reported together."""
+    problems = _range_problems("size", size, 1, MAX_PAGE_SIZE)
+    problems += _range_problems("index", index, 1, None)
+    params: dict[str, str | int] = {"size": size, "index": index}
+    if country is not None:
+        try:
+            params["country"] = validate_country(country)
+        except ValidationError as exc:
+            problems += [FieldError("country", e.message) for e in exc.errors]
+    if application_id is not None:
+        params["application_id"] = application_id
+    if has_application is not None:
+        # Lower-case words: the spec's boolean; the SDK's "True" is a quirk (section 6.1).
+        params["has_application"] = "true" if has_application else "false"
+    if search_pattern is not None:
+        if search_pattern not in (0, 1, 2) or isinstance(search_pattern, bool):
+            problems.append(
+                FieldError(
+                    "search_pattern", "must be 0 (starts with), 1 (contains) or 2 (ends with)"
+                )
+            )
+        elif not pattern:
+            problems.append(FieldError("pattern", "is required when search_pattern is given"))
+        else:
+            params["search_pattern"] = search_pattern
+    if pattern:
+        params["pattern"] = pattern
+    if problems:
+        raise ValidationError(problems, subject="number list request")
+    return params
+
+
+_HINTS: dict[str, str] = {
+    "list": "check the filters; client.numbers.list() with none shows every owned number",
+    "link": (
+        "check that this account owns {msisdn} with client.numbers.list() and that the "
+        "application exists with client.applications.get({app_id!r})"
+    ),
+    "unlink": "check the msisdn with client.numbers.list()",
+    "buy": "check that {msisdn} is available for this country and the account has credit",
+    "cancel": "check the msisdn with client.numbers.list()",
+}
+
+
+def _hint_for(operation: str, msisdn: str | None = None, app_id: str | None = None) -> NumbersHint:
+    """A hint builder for Numbers errors of one operation."""
+
+    def hint(code: str, label: str) -> str:
+        if code == "401":
+            return "check VONAGE_API_KEY and VONAGE_API_SECRET (or api_key= / api_secret=)"
+        return _HINTS[operation].format(msisdn=msisdn or "the number", app_id=app_id or "")
+
+    return hint
+
+
+def _raise_for_error_code(body: Any, response: httpx.Response, hint: NumbersHint) -> None:
+    """Vonage reports some Numbers failures as HTTP 200 with an ``error-code`` other than 200."""
+    if not isinstance(body, Mapping) or "error-code" not in body:
+        return
+    code = str(body.get("error-code"))
+    if code == "200":
+        return
+    label = str(body.get("error-code-label", ""))
+    request = response.request
+    raise NumbersError(
+        response.status_code,
+        code,
+        label,
+        hint=hint(code, label),
+        method=request.method,
+        url=display_url(request.url),
+    )
+
+
+def _collect_pages(
+    first: builtins.list[_T],
+    total_pages: int,
+    fetch: Callable[[int], builtins.list[_T]],
+    progress: ProgressCallback | None,
+) -> builtins.list[_T]:
+    """Page 1's items plus pages 2..total fetched concurrently, in page order.
+
+    ``progress`` is called in this thread, so a widget can update safely. The first failure
+    cancels the pages not yet started and is raised.
+    """
+    total = max(total_pages, 1)
+    if progress is not None:
+        progress(1, total)
+    if total_pages <= 1:
+        return builtins.list(first)
+    pages: dict[int, builtins.list[_T]] = {1: first}
+    with ThreadPoolExecutor(max_workers=PAGE_WORKERS, thread_name_prefix="vonage-page") as pool:
+        futures: dict[Future[builtins.list[_T]], int] = {
+            pool.submit(fetch, number): number for number in range(2, total_pages + 1)
+        }
+        try:
+            for done, future in enumerate(as_completed(futures), start=2):
+                pages[futures[future]] = future.result()
+                if progress is not None:
+                    progress(done, total)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [item for number in range(1, total_pages + 1) for item in pages[number]]

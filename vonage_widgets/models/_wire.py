@@ -1,0 +1,202 @@
+"""The base every API model shares: wire names, strict JSON types, lossless extras.
+
+Private to ``vonage_widgets.models``. Three jobs:
+
+- :class:`WireModel`, a pydantic base with the rules every API body follows here: strict
+  types (JSON ``true`` is not ``1``, ``"5"`` is not ``5``), unknown fields kept verbatim, and
+  ``null`` on a known field read as "absent" (the API has no use for an explicit null, and
+  treating it as absent keeps ``to_api()`` free of ``None``).
+- Field markers (:class:`ApiDefault`, :class:`Unit`) that record, once, what the API assumes
+  when a field is absent and what unit a number is in. The catalog and error messages read
+  them; nothing else retypes them.
+- :func:`field_bounds` / :func:`literal_choices`: read a field's limits back from its
+  pydantic metadata, so limits are typed in exactly one place (the field constraint).
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+
+import annotated_types
+from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
+from pydantic.fields import FieldInfo
+
+__all__ = [
+    "ApiDefault",
+    "Unit",
+    "WireModel",
+    "api_default",
+    "field_bounds",
+    "field_unit",
+    "literal_choices",
+    "model_in",
+    "plain_json",
+    "wire_name",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDefault:
+    """Field marker: the value Vonage uses when the field is absent (never filled in on output)."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """Field marker: the unit a number is counted in, named in error messages and the catalog."""
+
+    name: str
+
+
+class WireModel(BaseModel):
+    """Base for API bodies: wire names as field names, strict JSON types, extras kept verbatim.
+
+    Output rule (``to_wire``): a known field is written when it holds a value (not ``None``)
+    and was given or changed; API defaults are never invented, so a body read and written
+    back is the same body. Unknown fields follow, unchanged.
+    """
+
+    model_config = ConfigDict(
+        strict=True,  # JSON types as JSON means them: true is not 1, "5" is not 5
+        extra="allow",  # unknown fields kept: the official SDK drops them, we must not
+        validate_by_name=True,  # Python code may use field names (``links=``) ...
+        validate_by_alias=True,  # ... and bodies use wire names (``_links``)
+        hide_input_in_errors=True,  # a rejected value may be a secret: never echo it
+        revalidate_instances="never",
+    )
+
+    _wire_names: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._wire_names = frozenset(wire_name(n, f) for n, f in cls.model_fields.items()) | set(
+            cls.model_fields
+        )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_absent(cls, data: Any) -> Any:
+        # An explicit null on a known field means "not set". Extras keep their nulls.
+        if isinstance(data, Mapping) and any(
+            data[k] is None for k in cls._wire_names.intersection(data)
+        ):
+            return {k: v for k, v in data.items() if v is not None or k not in cls._wire_names}
+        return data
+
+    def to_wire(self, *, include_private: bool = False) -> dict[str, Any]:
+        """This model as a JSON-ready dict with wire names (see the class docstring).
+
+        Fields marked ``exclude=True`` (private keys) appear only with ``include_private``.
+        """
+        out: dict[str, Any] = {}
+        fields_set = self.model_fields_set
+        for name, info in type(self).model_fields.items():
+            if info.exclude and not include_private:
+                continue
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name not in fields_set and value == info.get_default(call_default_factory=True):
+                continue
+            out[wire_name(name, info)] = _to_json(value, include_private)
+        for key, value in (self.__pydantic_extra__ or {}).items():
+            out[key] = plain_json(value)
+        return out
+
+    def effective(self, name: str) -> Any:
+        """The value Vonage works with: the field's value, or the API default when absent."""
+        value = getattr(self, name)
+        return api_default(type(self).model_fields[name]) if value is None else value
+
+
+def _to_json(value: Any, include_private: bool) -> Any:
+    if isinstance(value, WireModel):
+        return value.to_wire(include_private=include_private)
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, list | tuple):
+        return [_to_json(v, include_private) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _to_json(v, include_private) for k, v in value.items()}
+    return value
+
+
+def plain_json(value: Any) -> Any:
+    """A deep copy of a JSON value, so output never shares lists or dicts with the model."""
+    if isinstance(value, Mapping):
+        return {k: plain_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_json(v) for v in value]
+    return value
+
+
+def wire_name(name: str, info: FieldInfo) -> str:
+    """The name a field has on the wire (its alias, or its own name)."""
+    alias = info.serialization_alias or info.alias
+    return alias if isinstance(alias, str) else name
+
+
+def field_bounds(info: FieldInfo) -> tuple[int | None, int | None]:
+    """A number field's inclusive (minimum, maximum), read from its pydantic constraints."""
+    low: int | None = None
+    high: int | None = None
+    for item in info.metadata:
+        if isinstance(item, annotated_types.Ge):
+            low = typing.cast(int, item.ge)
+        elif isinstance(item, annotated_types.Gt):
+            low = typing.cast(int, item.gt) + 1
+        elif isinstance(item, annotated_types.Le):
+            high = typing.cast(int, item.le)
+        elif isinstance(item, annotated_types.Lt):
+            high = typing.cast(int, item.lt) - 1
+        elif isinstance(item, annotated_types.Interval):
+            low = typing.cast("int | None", item.ge)
+            high = typing.cast("int | None", item.le)
+    return low, high
+
+
+def field_unit(info: FieldInfo) -> str | None:
+    """The unit a number field is counted in, if the model says."""
+    return next((m.name for m in info.metadata if isinstance(m, Unit)), None)
+
+
+def api_default(info: FieldInfo) -> Any:
+    """What Vonage assumes when the field is absent (``None`` when nothing is documented)."""
+    return next((m.value for m in info.metadata if isinstance(m, ApiDefault)), None)
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The member types of an annotation, with ``Annotated``, ``None`` and unions peeled off."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return [t for a in get_args(annotation) if a is not type(None) for t in _unwrap(a)]
+    return [annotation]
+
+
+def literal_choices(annotation: Any) -> tuple[str, ...]:
+    """The allowed values of a ``Literal`` field (empty when the field is not an enum)."""
+    choices: list[str] = []
+    for member in _unwrap(annotation):
+        if get_origin(member) is Literal:
+            choices.extend(str(v) for v in get_args(member))
+    return tuple(choices)
+
+
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class a field holds, directly or as list items; ``None`` for plain values."""
+    for member in _unwrap(annotation):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            return member
+        if get_origin(member) in (list, tuple):
+            inner = model_in(get_args(member)[0]) if get_args(member) else None
+            if inner is not None:
+                return inner
+    return None

@@ -1,0 +1,520 @@
+"""Application API v2 bodies as pydantic models: the one source of truth for shape and limits.
+
+Every name, enum and range the Application API documents lives here, once, as a field
+constraint [SPEC-APP-2.4.1]; the catalog (``models.catalog``), the form, the tables and the
+sandbox read them from these classes. Field names are the wire names.
+
+Output policy (why bodies round-trip exactly): nothing is default-filled on output. A field
+absent from the input stays absent in ``to_api()`` / ``to_dict()``; what Vonage assumes for an
+absent field is recorded on the field (``ApiDefault``), read with ``model.effective(name)`` and
+shown by the catalog (the form pre-fills from there). ``null`` on a known field counts as
+absent. Unknown capabilities (``video``, ``network_apis``, ``meetings``, ...) and unknown
+fields at every level are kept verbatim and written back: the official SDK drops them, and
+an update would then silently delete them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, Field, SecretStr, model_validator
+from pydantic_core import PydanticCustomError
+
+from vonage_widgets.models._errors import validate_model
+from vonage_widgets.models._wire import ApiDefault, Unit, WireModel
+
+__all__ = [
+    "ADDRESS_RULE",
+    "NAME_MAX_LENGTH",
+    "AnswerWebhook",
+    "Application",
+    "ApplicationPage",
+    "Capabilities",
+    "EventWebhook",
+    "FallbackAnswerWebhook",
+    "HttpMethod",
+    "Keys",
+    "MessagesCapability",
+    "MessagesInboundWebhook",
+    "MessagesStatusWebhook",
+    "MessagesVersion",
+    "MessagesWebhooks",
+    "Privacy",
+    "RtcCapability",
+    "RtcEventWebhook",
+    "RtcWebhooks",
+    "VbcCapability",
+    "VerifyCapability",
+    "VerifyStatusWebhook",
+    "VerifyVersion",
+    "VerifyWebhooks",
+    "VoiceCapability",
+    "VoiceRegion",
+    "VoiceWebhooks",
+    "Webhook",
+    "validate_application",
+    "validate_application_page",
+]
+
+HttpMethod = Literal["GET", "POST"]
+"""HTTP methods a GET-or-POST webhook accepts [SPEC-APP-2.4.1]."""
+
+VoiceRegion = Literal["na-east", "na-west", "eu-east", "eu-west", "apac-sng", "apac-australia"]
+"""Regions that can handle an application's inbound voice traffic [SPEC-APP-2.4.1 VoiceRegion]."""
+
+MessagesVersion = Literal["v0.1", "v1"]
+"""Messages webhook formats: ``v1`` (current, the API's default) or the older ``v0.1``."""
+
+VerifyVersion = Literal["v2"]
+"""Verify capability version: only ``v2`` is documented [SPEC-APP-2.1.4]; Vonage sets it."""
+
+NAME_MAX_LENGTH = 255
+"""Longest application name accepted. The spec sets no limit [SPEC-APP-2.4.1]; 255 is a
+generous cap (a common database column size) that no real name reaches, and it keeps a
+runaway paste from becoming a 1 MB request."""
+
+ADDRESS_RULE = "must be an absolute http or https URL with a host, like https://example.com/answer"
+"""The message for a webhook address that is not an absolute http(s) URL."""
+
+
+def _check_address(value: str) -> str:
+    """Accept only absolute http(s) URLs with a host: Vonage must be able to call them."""
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # raises on a non-numeric port
+    except ValueError:
+        raise PydanticCustomError("webhook_address", ADDRESS_RULE) from None
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() or ord(c) < 32 for c in value)
+    ):
+        raise PydanticCustomError("webhook_address", ADDRESS_RULE)
+    return value
+
+
+def _check_name(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank_name", "must not be empty or only spaces")
+    return value
+
+
+WebhookAddress = Annotated[str, AfterValidator(_check_address)]
+Milliseconds = Annotated[int | None, Unit("milliseconds")]
+
+# Voice webhook timeouts [SPEC-APP-2.4.1][KB-TIMEOUTS]; defaults from [DOC-APP-OVERVIEW].
+VoiceConnectTimeout = Annotated[
+    int | None, Field(ge=300, le=1000), ApiDefault(1000), Unit("milliseconds")
+]
+AnswerSocketTimeout = Annotated[
+    int | None, Field(ge=1000, le=5000), ApiDefault(5000), Unit("milliseconds")
+]
+EventSocketTimeout = Annotated[
+    int | None, Field(ge=1000, le=10000), ApiDefault(10000), Unit("milliseconds")
+]
+
+_CONNECT_TIMEOUT_HELP = (
+    "How long Vonage waits to connect to your server before it tries once more, in milliseconds."
+)
+_SOCKET_TIMEOUT_HELP = (
+    "How long Vonage waits for your server's response before it tries once more, in milliseconds."
+)
+_SIGNED_CALLBACKS_HELP = (
+    "Sign webhook requests with a JWT so your server can check they come from Vonage."
+)
+
+
+class Webhook(WireModel):
+    """A URL Vonage calls, and how: ``address`` plus ``http_method`` (and voice timeouts).
+
+    The base accepts GET or POST and whole-number timeouts; each concrete webhook below
+    narrows that to its documented rules. ``connection_timeout`` (the field's name before
+    spec 2.4.1 [SPEC-APP-2.1.2]) is read as ``connect_timeout`` and written under the new name.
+    """
+
+    address: WebhookAddress = Field(description="The URL Vonage calls.")
+    http_method: HttpMethod | None = Field(None, description="The HTTP method Vonage uses.")
+    connect_timeout: Milliseconds = Field(None, description=_CONNECT_TIMEOUT_HELP)
+    socket_timeout: Milliseconds = Field(None, description=_SOCKET_TIMEOUT_HELP)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_old_timeout_name(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping) or "connection_timeout" not in data:
+            return data
+        if data.get("connect_timeout") is None:  # rename in place, keeping key order
+            return {
+                ("connect_timeout" if k == "connection_timeout" else k): v for k, v in data.items()
+            }
+        if data["connect_timeout"] == data["connection_timeout"]:
+            return {k: v for k, v in data.items() if k != "connection_timeout"}
+        return data  # both names, two values: reported by _no_conflicting_old_name
+
+    @model_validator(mode="after")
+    def _no_conflicting_old_name(self) -> Webhook:
+        if "connection_timeout" in (self.__pydantic_extra__ or {}):
+            raise PydanticCustomError(
+                "timeout_name_conflict",
+                "is the old name of connect_timeout and disagrees with it: "
+                "send only connect_timeout",
+                {"field": "connection_timeout"},
+            )
+        return self
+
+
+class AnswerWebhook(Webhook):
+    """Voice ``answer_url``: GET or POST; voice timeout limits with a short socket timeout."""
+
+    http_method: Annotated[HttpMethod | None, ApiDefault("GET")] = Field(
+        None, description="The HTTP method Vonage uses."
+    )
+    connect_timeout: VoiceConnectTimeout = Field(None, description=_CONNECT_TIMEOUT_HELP)
+    socket_timeout: AnswerSocketTimeout = Field(None, description=_SOCKET_TIMEOUT_HELP)
+
+
+class FallbackAnswerWebhook(AnswerWebhook):
+    """Voice ``fallback_answer_url``: the same rules as the answer webhook [KB-TIMEOUTS]."""
+
+
+class EventWebhook(Webhook):
+    """Voice ``event_url``: GET or POST; voice timeout limits with a longer socket timeout."""
+
+    http_method: Annotated[HttpMethod | None, ApiDefault("POST")] = Field(
+        None, description="The HTTP method Vonage uses."
+    )
+    connect_timeout: VoiceConnectTimeout = Field(None, description=_CONNECT_TIMEOUT_HELP)
+    socket_timeout: EventSocketTimeout = Field(None, description=_SOCKET_TIMEOUT_HELP)
+
+
+class RtcEventWebhook(Webhook):
+    """RTC ``event_url``: GET or POST (default POST); no documented timeouts."""
+
+    http_method: Annotated[HttpMethod | None, ApiDefault("POST")] = Field(
+        None, description="The HTTP method Vonage uses."
+    )
+
+
+class _PostOnlyWebhook(Webhook):
+    """A webhook the API only calls with POST [SPEC-APP-2.4.1]."""
+
+    http_method: Annotated[Literal["POST"] | None, ApiDefault("POST")] = Field(
+        None, description="Always POST for this webhook."
+    )
+
+
+class MessagesInboundWebhook(_PostOnlyWebhook):
+    """Messages ``inbound_url``: POST only."""
+
+
+class MessagesStatusWebhook(_PostOnlyWebhook):
+    """Messages ``status_url``: POST only."""
+
+
+class VerifyStatusWebhook(_PostOnlyWebhook):
+    """Verify ``status_url``: POST only."""
+
+
+class VoiceWebhooks(WireModel):
+    """The voice capability's webhooks. Unset webhooks are simply absent."""
+
+    answer_url: AnswerWebhook | None = Field(
+        None,
+        title="Answer URL",
+        description="Vonage requests this when a call is placed or received; "
+        "it must return an NCCO.",
+    )
+    fallback_answer_url: FallbackAnswerWebhook | None = Field(
+        None,
+        title="Fallback answer URL",
+        description="Requested instead when the answer URL is unreachable or returns an HTTP "
+        "error; it must return an NCCO too.",
+    )
+    event_url: EventWebhook | None = Field(
+        None,
+        title="Event URL",
+        description="Vonage sends call status events (ringing, answered, completed, ...) here.",
+    )
+
+
+class VoiceCapability(WireModel):
+    """``capabilities.voice``: webhooks and call settings [SPEC-APP-2.4.1]."""
+
+    webhooks: VoiceWebhooks | None = None
+    signed_callbacks: Annotated[bool | None, ApiDefault(True)] = Field(
+        None, title="Signed callbacks", description=_SIGNED_CALLBACKS_HELP
+    )
+    # Spec 2.4.1 (1-9000, default 48) wins over the Node/Java/.NET doc comments (0-744): it is
+    # the current published spec, the Python SDK enforces it, and its recorded bodies hold 9000.
+    conversations_ttl: Annotated[
+        int | None, Field(ge=1, le=9000), ApiDefault(48), Unit("hours")
+    ] = Field(
+        None,
+        title="Conversations TTL",
+        description="How long a named conversation stays active after it is created, in hours.",
+    )
+    leg_persistence_time: Annotated[int | None, Field(ge=1, le=31), ApiDefault(2), Unit("days")] = (
+        Field(
+            None,
+            title="Leg persistence time",
+            description="How many days Vonage keeps the records of call legs.",
+        )
+    )
+    region: VoiceRegion | None = Field(
+        None,
+        title="Region",
+        description="The region that handles inbound, programmable SIP and SIP connect calls "
+        "(a call sent to a regional endpoint uses that endpoint's region instead).",
+    )
+
+
+class MessagesWebhooks(WireModel):
+    """The messages capability's webhooks (both POST only)."""
+
+    inbound_url: MessagesInboundWebhook | None = Field(
+        None, title="Inbound URL", description="Vonage forwards inbound messages here."
+    )
+    status_url: MessagesStatusWebhook | None = Field(
+        None,
+        title="Status URL",
+        description="Vonage sends message status updates (submitted, delivered, read, ...) here.",
+    )
+
+
+class MessagesCapability(WireModel):
+    """``capabilities.messages``: webhooks, webhook format version, inbound media auth."""
+
+    webhooks: MessagesWebhooks | None = None
+    version: Annotated[MessagesVersion | None, ApiDefault("v1")] = Field(
+        None,
+        title="Version",
+        description="The webhook format Vonage uses: v1 (the default) or the older v0.1.",
+    )
+    authenticate_inbound_media: bool | None = Field(
+        None,
+        title="Authenticate inbound media",
+        description="Require authentication to download media attached to inbound messages.",
+    )
+
+
+class RtcWebhooks(WireModel):
+    """The RTC capability's webhooks."""
+
+    event_url: RtcEventWebhook | None = Field(
+        None,
+        title="Event URL",
+        description="Vonage sends Client SDK conversation events here.",
+    )
+
+
+class RtcCapability(WireModel):
+    """``capabilities.rtc``: the Client SDK's event webhook and signing."""
+
+    webhooks: RtcWebhooks | None = None
+    signed_callbacks: Annotated[bool | None, ApiDefault(True)] = Field(
+        None, title="Signed callbacks", description=_SIGNED_CALLBACKS_HELP
+    )
+
+
+class VbcCapability(WireModel):
+    """``capabilities.vbc``: always an empty object; its presence switches the feature on."""
+
+
+class VerifyWebhooks(WireModel):
+    """The Verify capability's webhooks."""
+
+    status_url: VerifyStatusWebhook | None = Field(
+        None,
+        title="Status URL",
+        description="Vonage sends verification status updates here.",
+    )
+
+
+class VerifyCapability(WireModel):
+    """``capabilities.verify`` (Verify v2): a POST-only status webhook."""
+
+    webhooks: VerifyWebhooks | None = None
+    version: VerifyVersion | None = Field(
+        None,
+        title="Version",
+        description="The Verify API version. Vonage sets it (v2); leave it unset on create and "
+        "update.",
+    )
+
+
+class Capabilities(WireModel):
+    """The products an application uses, one key each. Unknown products are kept verbatim."""
+
+    voice: VoiceCapability | None = Field(
+        None,
+        title="Voice",
+        description="Make and receive phone calls: Vonage asks your answer URL what to do "
+        "(an NCCO) and reports call progress to your event URL.",
+    )
+    messages: MessagesCapability | None = Field(
+        None,
+        title="Messages",
+        description="Send and receive SMS, MMS, WhatsApp, Viber and Messenger messages; inbound "
+        "messages and delivery status arrive at your webhooks.",
+    )
+    rtc: RtcCapability | None = Field(
+        None,
+        title="RTC (Client SDK)",
+        description="In-app voice and chat with the Vonage Client SDK; conversation events are "
+        "sent to your event URL.",
+    )
+    verify: VerifyCapability | None = Field(
+        None,
+        title="Verify",
+        description="Verify v2: check a user's phone number or email with a one-time code; "
+        "status updates are sent to your status URL.",
+    )
+    vbc: VbcCapability | None = Field(
+        None,
+        title="VBC",
+        description="Vonage Business Communications number programmability: enables "
+        "zero-rated calls. Has no settings.",
+    )
+
+
+class Keys(WireModel):
+    """The application's key pair. Only ``public_key`` is ever sent or shown.
+
+    ``private_key`` arrives once, in the response to a create that let Vonage generate the
+    pair [SPEC-APP-2.4.1]. It is a ``SecretStr``: not in repr, ``to_api()`` or ``to_dict()``;
+    read it with ``keys.private_key.get_secret_value()`` and save it at once.
+    """
+
+    public_key: str | None = Field(None, description="The public key, as PEM text.")
+    private_key: SecretStr | None = Field(
+        None, exclude=True, repr=False, description="Returned once, on create."
+    )
+
+
+class Privacy(WireModel):
+    """Privacy settings."""
+
+    improve_ai: Annotated[bool | None, ApiDefault(True)] = Field(
+        None,
+        title="Improve AI",
+        description="Let Vonage store and use your content to improve its AI-based services.",
+    )
+
+
+class Application(WireModel):
+    """One Vonage application: a request body (POST/PUT) or a response body (with ``id``).
+
+    Read with :meth:`from_api` (or :func:`validate_application`), write with :meth:`to_api`
+    (request) or :meth:`to_dict` (response shape). See the module docstring for what is kept
+    verbatim and why nothing is default-filled.
+    """
+
+    id: str | None = Field(None, description="Set by Vonage; responses only.")
+    name: Annotated[str, Field(max_length=NAME_MAX_LENGTH), AfterValidator(_check_name)] = Field(
+        description="A friendly name; need not be unique."
+    )
+    capabilities: Capabilities | None = None
+    keys: Keys | None = None
+    privacy: Privacy | None = None
+    links: dict[str, Any] | None = Field(None, alias="_links", description="HAL links.")
+
+    @classmethod
+    def from_api(cls, data: object) -> Application:
+        """Read a request or response body; raises ValidationError listing every problem."""
+        return validate_application(data)
+
+    def to_api(self) -> dict[str, Any]:
+        """The request body for POST/PUT: no ``id``, no ``_links``, no private key, no nulls.
+
+        ``keys`` is left out when nothing but a private key was in it.
+        """
+        body = self.to_wire()
+        body.pop("id", None)
+        body.pop("_links", None)
+        if body.get("keys") == {} and self.keys is not None and self.keys.private_key is not None:
+            del body["keys"]
+        return body
+
+    def to_dict(self, *, include_private_key: bool = False) -> dict[str, Any]:
+        """The response shape (``id``, ``_links`` and all). Never a private key, unless asked.
+
+        ``include_private_key=True`` exists for the sandbox's create response, the one place
+        the API itself shows the key; nothing that displays or logs a body should pass it.
+        """
+        return self.to_wire(include_private=include_private_key)
+
+    def link(self, rel: str = "self") -> str | None:
+        """The ``href`` of a HAL link (``self`` by default), if the body had one."""
+        target = (self.links or {}).get(rel)
+        href = target.get("href") if isinstance(target, Mapping) else None
+        return href if isinstance(href, str) else None
+
+
+class _Embedded(WireModel):
+    """The HAL ``_embedded`` object of a list response."""
+
+    applications: list[Application] | None = None
+
+
+class ApplicationPage(WireModel):
+    """One page of ``GET /v2/applications`` (a HAL body) [SPEC-APP-2.4.1].
+
+    ``applications`` reads ``_embedded.applications``; Python code may also pass
+    ``applications=[...]`` to the constructor. ``links`` is the HAL ``_links`` object
+    (``self``, ``first``, ``last``, and ``next``/``prev`` when they apply).
+    """
+
+    page: int = Field(ge=0, description="This page's number, from 1.")
+    page_size: int = Field(ge=0, description="Items per page.")
+    total_items: int = Field(ge=0, description="Applications in the account.")
+    total_pages: int = Field(ge=0, description="Pages at this page size.")
+    embedded: _Embedded | None = Field(None, alias="_embedded")
+    links: dict[str, Any] | None = Field(None, alias="_links", description="HAL links.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _embed_applications(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "applications" in data and "_embedded" not in data:
+            rest = {k: v for k, v in data.items() if k != "applications"}
+            return {**rest, "_embedded": {"applications": data["applications"]}}
+        return data
+
+    @property
+    def applications(self) -> list[Application]:
+        """The applications on this page (empty when the body had none)."""
+        if self.embedded is None or self.embedded.applications is None:
+            return []
+        return self.embedded.applications
+
+    @property
+    def next_page(self) -> int | None:
+        """The next page number, or ``None`` on the last page."""
+        return self.page + 1 if self.page < self.total_pages else None
+
+    @classmethod
+    def from_api(cls, data: object) -> ApplicationPage:
+        """Read a list response body; raises ValidationError listing every problem."""
+        return validate_application_page(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The HAL list body, without private keys."""
+        return self.to_wire()
+
+
+def validate_application(data: object) -> Application:
+    """Check any JSON value as an application body; the one check forms and sandbox share.
+
+    Returns the :class:`Application`, or raises :class:`~vonage_widgets.errors.ValidationError`
+    listing every broken rule, each with its dotted wire-name path and a plain-words message
+    (``""`` as the path when ``data`` is not an object). An ``Application`` is re-checked too.
+    Safe to call from many threads; no state is shared between calls.
+    """
+    if isinstance(data, Application):
+        data = data.to_dict(include_private_key=True)
+    return validate_model(Application, data, subject="application")
+
+
+def validate_application_page(data: object) -> ApplicationPage:
+    """Check a list response body; raises ValidationError like :func:`validate_application`."""
+    return validate_model(ApplicationPage, data, subject="application list")

@@ -1,0 +1,209 @@
+"""Endpoints a ``connect`` action can dial: phone, app, websocket, sip and vbc [DOC-NCCO].
+
+Each model keeps the wire names as field names (``content-type`` is the one key that is not a
+Python name; use ``content_type`` in Python). Which endpoint an object is comes from its
+``type`` key; :data:`Endpoint` is the tagged union the ``connect`` action holds.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field
+
+from vonage_widgets.errors import FieldError
+from vonage_widgets.models.ncco_base import (
+    HttpUrl,
+    Matches,
+    NonEmptyStr,
+    Opt,
+    WireModel,
+)
+
+__all__ = [
+    "ENDPOINT_TYPES",
+    "AppEndpoint",
+    "Endpoint",
+    "OnAnswer",
+    "PhoneEndpoint",
+    "SipEndpoint",
+    "VbcEndpoint",
+    "WebsocketAuthorization",
+    "WebsocketEndpoint",
+]
+
+E164 = Annotated[
+    str,
+    # [PY vonage_utils/types.py] PhoneNumber; [DOC-NCCO] E.164 without '+'.
+    Matches(r"[1-9]\d{6,14}", "must be an E.164 number: 7 to 15 digits, no '+' or leading 0"),
+]
+"""A phone number as the NCCO wants it, e.g. ``447700900000``."""
+
+DtmfDigits = Annotated[
+    str,
+    # [PY vonage_utils/types.py] Dtmf; 'p' is a 500 ms pause [DOC-NCCO].
+    Matches(r"[0-9#*p]+", "must be DTMF digits: 0-9, *, # and p (a 500 ms pause)"),
+]
+
+WebsocketUri = Annotated[
+    str, Matches(r"wss?://[^\s/]+\S*", "must be a ws:// or wss:// URI with a host")
+]
+SipUri = Annotated[
+    str,
+    # [PY SipUri regex]; TLS/SRTP are ';transport=tls' and ';media=srtp' parameters.
+    Matches(
+        r"sips?:\+?[\w|:.\-@;,=%&]+",
+        "must be a sip: or sips: URI such as sip:rebekka@sip.example.com",
+    ),
+]
+
+WEBSOCKET_CONTENT_TYPES = ("audio/l16;rate=8000", "audio/l16;rate=16000", "audio/l16;rate=24000")
+"""Audio formats a websocket endpoint can stream; 24 kHz from [SPEC-VOICE-1.10.0][PY 1.5.1]."""
+
+USER_TO_USER_MAX = 256
+"""``standardHeaders["User-to-User"]`` length limit [DOC-NCCO]."""
+
+
+class OnAnswer(WireModel):
+    """An NCCO run on the callee before they join (``url``), with an optional ringback."""
+
+    WHAT: ClassVar[str] = "onAnswer"
+    KEY_HINTS: ClassVar[dict[str, str]] = {}
+
+    url: HttpUrl
+    ringbackTone: Opt[HttpUrl] = None
+    ringback: Opt[HttpUrl] = None
+    """Older name of ``ringbackTone``, still accepted [DOC-NCCO]."""
+
+
+class PhoneEndpoint(WireModel):
+    """A PSTN number [DOC-NCCO 5.5]."""
+
+    DISCRIMINATOR: ClassVar[str | None] = "type"
+    WHAT: ClassVar[str] = "a phone endpoint"
+
+    type: Literal["phone"] = "phone"
+    number: E164
+    dtmfAnswer: Opt[DtmfDigits] = None
+    onAnswer: Opt[OnAnswer] = None
+    shaken: Opt[NonEmptyStr] = None
+    """STIR/SHAKEN Identity header content (by request only)."""
+
+
+class AppEndpoint(WireModel):
+    """A Client SDK user of this application [DOC-NCCO 5.5]."""
+
+    DISCRIMINATOR: ClassVar[str | None] = "type"
+    WHAT: ClassVar[str] = "an app endpoint"
+
+    type: Literal["app"] = "app"
+    user: NonEmptyStr
+
+
+class WebsocketAuthorization(WireModel):
+    """How the websocket handshake's Authorization header is set [SPEC-VOICE-1.10.0]."""
+
+    WHAT: ClassVar[str] = "websocket authorization"
+
+    type: Literal["vonage", "custom"]
+    value: Opt[str] = None
+
+    def rule_errors(self) -> list[FieldError]:
+        """``custom`` sends ``value`` verbatim, so it needs one."""
+        if self.type == "custom" and not self.value:
+            return [FieldError("value", "is required when type is custom")]
+        return []
+
+
+class WebsocketEndpoint(WireModel):
+    """A websocket that receives and sends raw audio [DOC-NCCO 5.5]."""
+
+    DISCRIMINATOR: ClassVar[str | None] = "type"
+    WHAT: ClassVar[str] = "a websocket endpoint"
+    KEY_HINTS: ClassVar[dict[str, str]] = {
+        "contentType": "; the JSON key is 'content-type' (with a hyphen)",
+        "content_type": "; the JSON key is 'content-type' (with a hyphen)",
+    }
+
+    type: Literal["websocket"] = "websocket"
+    uri: WebsocketUri
+    # Required by [SPEC-VOICE-1.10.0] EndpointWebsocket; the hyphen is the wire name.
+    content_type: Literal["audio/l16;rate=8000", "audio/l16;rate=16000", "audio/l16;rate=24000"] = (
+        Field(alias="content-type")
+    )
+    headers: Opt[dict[str, Any]] = None
+    authorization: Opt[WebsocketAuthorization] = None
+
+    def rule_errors(self) -> list[FieldError]:
+        """Rules of the nested authorization object."""
+        if self.authorization is None:
+            return []
+        return [
+            FieldError(f"authorization.{e.path}", e.message)
+            for e in self.authorization.rule_errors()
+        ]
+
+
+class SipEndpoint(WireModel):
+    """A SIP URI, or a user at a SIP trunk ``domain`` [DOC-NCCO 5.5]."""
+
+    DISCRIMINATOR: ClassVar[str | None] = "type"
+    WHAT: ClassVar[str] = "a sip endpoint"
+    KEY_HINTS: ClassVar[dict[str, str]] = {
+        "standard_headers": "; in an NCCO the key is 'standardHeaders'",
+    }
+
+    type: Literal["sip"] = "sip"
+    uri: Opt[SipUri] = None
+    user: Opt[NonEmptyStr] = None
+    domain: Opt[NonEmptyStr] = None
+    headers: Opt[dict[str, Any]] = None
+    standardHeaders: Opt[dict[str, str]] = None
+
+    def rule_errors(self) -> list[FieldError]:
+        """Exactly one addressing style; User-to-User within its length limit."""
+        errors: list[FieldError] = []
+        by_user = self.user is not None or self.domain is not None
+        if self.uri is not None and by_user:
+            errors.append(FieldError("uri", "give either uri or user and domain, not both"))
+        elif self.uri is None and not by_user:
+            errors.append(FieldError("uri", "is required (or give user and domain instead)"))
+        elif self.uri is None:
+            for key in ("user", "domain"):
+                if getattr(self, key) is None:
+                    errors.append(FieldError(key, "is required when addressing by user and domain"))
+        u2u = (self.standardHeaders or {}).get("User-to-User")
+        if u2u is not None and len(u2u) > USER_TO_USER_MAX:
+            errors.append(
+                FieldError(
+                    "standardHeaders.User-to-User",
+                    f"must be at most {USER_TO_USER_MAX} characters",
+                )
+            )
+        return errors
+
+
+class VbcEndpoint(WireModel):
+    """A Vonage Business Communications extension [DOC-NCCO 5.5]."""
+
+    DISCRIMINATOR: ClassVar[str | None] = "type"
+    WHAT: ClassVar[str] = "a vbc endpoint"
+
+    type: Literal["vbc"] = "vbc"
+    extension: NonEmptyStr
+
+
+Endpoint = Annotated[
+    PhoneEndpoint | AppEndpoint | WebsocketEndpoint | SipEndpoint | VbcEndpoint,
+    Field(discriminator="type"),
+]
+"""Any endpoint, chosen by its ``type`` key."""
+
+ENDPOINT_TYPES: dict[str, type[WireModel]] = {
+    "phone": PhoneEndpoint,
+    "app": AppEndpoint,
+    "websocket": WebsocketEndpoint,
+    "sip": SipEndpoint,
+    "vbc": VbcEndpoint,
+}
+"""Endpoint classes by their ``type`` value."""

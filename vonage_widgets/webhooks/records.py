@@ -1,0 +1,202 @@
+"""What the webhook server saw: one record per request, kept in a thread-safe log.
+
+The server writes from its own thread; a notebook reads (tables, ``wait_for``) from the
+kernel's thread. One lock and one condition variable keep the two apart, and every wait is
+bounded by a timeout.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import pandas as pd
+
+from vonage_widgets.errors import RequestTimeout
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "REQUEST_COLUMNS",
+    "RequestKind",
+    "RequestLog",
+    "WebhookRecord",
+    "events_frame",
+    "requests_frame",
+]
+
+RequestKind = Literal["answer", "event", "fallback", "unknown"]
+
+# Column order is part of the public API: notebooks select and sort by these names.
+REQUEST_COLUMNS: tuple[str, ...] = (
+    "time",
+    "kind",
+    "method",
+    "path",
+    "query",
+    "body",
+    "signature",
+    "response_status",
+    "response",
+    "error",
+)
+EVENT_COLUMNS: tuple[str, ...] = (
+    "time",
+    "status",
+    "uuid",
+    "conversation_uuid",
+    "timestamp",
+    "direction",
+    "from",
+    "to",
+    "signature",
+    "response_status",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRecord:
+    """One request the server received and how it answered.
+
+    ``payload`` is the webhook's data: the JSON body for POST, the query parameters for GET.
+    ``signature`` is ``"verified"``, ``"unsigned"``, ``"invalid: <reason>"`` or
+    ``"not checked"`` (no signature secret configured). ``error`` says why the server did not
+    serve an NCCO (invalid NCCO, the user's function raised, bad signature), else ``None``.
+    """
+
+    time: datetime
+    kind: RequestKind
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    signature: str
+    response_status: int
+    response: Any = None
+    error: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def as_row(self) -> dict[str, Any]:
+        """The record as a row of :func:`requests_frame`."""
+        return {name: getattr(self, name) for name in REQUEST_COLUMNS}
+
+
+class RequestLog:
+    """A bounded, thread-safe list of :class:`WebhookRecord` with a blocking ``wait_for``."""
+
+    def __init__(self, max_records: int = 10_000) -> None:
+        self._records: deque[WebhookRecord] = deque(maxlen=max_records)
+        self._changed = threading.Condition()
+
+    def add(self, record: WebhookRecord) -> None:
+        """Append a record and wake every waiter."""
+        with self._changed:
+            self._records.append(record)
+            self._changed.notify_all()
+
+    def clear(self) -> None:
+        """Forget every record (waiters keep waiting for new ones)."""
+        with self._changed:
+            self._records.clear()
+
+    def snapshot(self) -> list[WebhookRecord]:
+        """A copy of the records, oldest first."""
+        with self._changed:
+            return list(self._records)
+
+    def __len__(self) -> int:
+        with self._changed:
+            return len(self._records)
+
+    def __iter__(self) -> Iterator[WebhookRecord]:
+        return iter(self.snapshot())
+
+    def wait_for(
+        self,
+        kind: RequestKind | None = "event",
+        status: str | None = None,
+        *,
+        timeout: float = 5.0,
+        fields: Mapping[str, Any] | None = None,
+    ) -> WebhookRecord:
+        """The first record of ``kind`` whose payload has ``status`` (and ``fields``).
+
+        Looks at records already received, then waits at most ``timeout`` seconds for new
+        ones. Raises :class:`~vonage_widgets.errors.RequestTimeout` when none matches.
+        """
+        wanted = dict(fields or {})
+        if status is not None:
+            wanted["status"] = status
+        deadline = time.monotonic() + max(timeout, 0.0)
+        with self._changed:
+            while True:
+                for record in self._records:
+                    if _matches(record, kind, wanted):
+                        return record
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._changed.wait(remaining)
+            seen = [f"{r.kind} {r.payload.get('status', '')}".strip() for r in self._records]
+        what = " ".join(
+            [kind or "any", "webhook"] + [f"with {k}={v!r}" for k, v in wanted.items()]
+        )
+        summary = ", ".join(seen[-10:]) or "none"
+        raise RequestTimeout(
+            f"no {what} arrived within {timeout:g} s (received so far: {summary})"
+        )
+
+
+def _matches(record: WebhookRecord, kind: str | None, wanted: Mapping[str, Any]) -> bool:
+    if kind is not None and record.kind != kind:
+        return False
+    return all(str(record.payload.get(k)) == str(v) for k, v in wanted.items())
+
+
+def requests_frame(records: list[WebhookRecord]) -> pd.DataFrame:
+    """Every request as one row, columns :data:`REQUEST_COLUMNS` (also when empty)."""
+    return pd.DataFrame([r.as_row() for r in records], columns=list(REQUEST_COLUMNS))
+
+
+def events_frame(records: list[WebhookRecord]) -> pd.DataFrame:
+    """Event webhooks only, payload flattened (``dtmf.digits``), :data:`EVENT_COLUMNS` first.
+
+    Machine-detection events carry ``call_uuid`` instead of ``uuid`` [reference 3.3]; the
+    ``uuid`` column falls back to it so one column identifies the leg for every event.
+    """
+    rows: list[dict[str, Any]] = []
+    extra: dict[str, None] = {}  # ordered set: extra columns in order of first appearance
+    for record in records:
+        if record.kind != "event":
+            continue
+        flat = _flatten(record.payload)
+        if "uuid" not in flat and "call_uuid" in flat:
+            flat["uuid"] = flat["call_uuid"]
+        row = {
+            "time": record.time,
+            "signature": record.signature,
+            "response_status": record.response_status,
+        }
+        for key, value in flat.items():
+            if key in row:  # payload fields never hide the server's own columns
+                key = f"payload.{key}"
+            row[key] = value
+            if key not in EVENT_COLUMNS:
+                extra.setdefault(key)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*EVENT_COLUMNS, *extra])
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat

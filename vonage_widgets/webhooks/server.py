@@ -1,0 +1,487 @@
+"""The local webhook server: serve the NCCO that answers calls, record every webhook.
+
+A notebook starts it, points an application's voice webhooks at it (``webhooks_for``), makes
+a call (the sandbox's call simulator, or Vonage through a tunnel) and reads what arrived as a
+DataFrame. Decisions where the reference leaves room are listed in :class:`WebhookServer`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+from pydantic import SecretStr
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from vonage_widgets._server import BackgroundServer
+from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
+from vonage_widgets.redact import mask, redact
+from vonage_widgets.webhooks.answer import AnswerRequest
+from vonage_widgets.webhooks.records import (
+    RequestKind,
+    RequestLog,
+    WebhookRecord,
+    events_frame,
+    requests_frame,
+)
+from vonage_widgets.webhooks.reply import ncco_problems, to_wire
+from vonage_widgets.webhooks.signature import UNSIGNED, check_signature, is_invalid
+
+if TYPE_CHECKING:
+    from vonage_widgets.models import Application
+
+__all__ = ["DEFAULT_NCCO", "EventHandler", "NccoFunction", "WebhookServer"]
+
+NccoFunction = Callable[[AnswerRequest], Any]
+"""A function that answers one call: gets the request, returns an NCCO (list or builder)."""
+EventHandler = Callable[[dict[str, Any]], Any]
+"""Gets each event webhook's payload; returns an NCCO to reply with, or ``None``."""
+
+DEFAULT_NCCO: list[dict[str, Any]] = [
+    {
+        "action": "talk",
+        "text": "Hello from the vonage widgets webhook server. No NCCO has been set yet.",
+    }
+]
+"""Served when the server was started without an NCCO, so a test call still says something."""
+
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+_WEBHOOK_METHODS = ("GET", "POST")  # Vonage sends either, as configured [reference 3.2, 3.3]
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """How the server answers one request, and what to record about it."""
+
+    status: int
+    content: Any = None  # JSON to send; None means an empty body
+    error: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _problem(status: int, title: str, detail: str, errors: list[FieldError] = ()) -> _Outcome:  # type: ignore[assignment]
+    """An RFC 7807-shaped error body, like the APIs this package talks to."""
+    body: dict[str, Any] = {"title": title, "detail": detail}
+    if errors:
+        body["invalid_parameters"] = [{"name": e.path, "reason": e.message} for e in errors]
+    return _Outcome(status, body, error=f"{title}: {detail}")
+
+
+class WebhookServer:
+    """Answer, event and fallback webhooks for a voice application, on loopback by default.
+
+    ``ncco`` is what answers calls: a fixed NCCO (a list of action dicts or models, or an
+    ``Ncco`` builder), or a function ``(AnswerRequest) -> NCCO`` called once per call.
+    ``on_event`` gets each event webhook's payload (a dict) and may return an NCCO, which
+    Vonage uses for events that expect one (``input`` results, ``notify``) [reference 3.3];
+    returning ``None`` (or having no handler) answers ``204 No Content``.
+
+    Every request is recorded (:attr:`requests`, :attr:`events`, :meth:`wait_for`), including
+    ones to unknown paths (answered 404) and ones the server refuses.
+
+    A real Vonage cannot reach ``127.0.0.1``: this server on loopback serves the sandbox's
+    call simulator. To take real calls, expose the port with a tunnel and pass its address
+    as ``public_url`` so :attr:`answer_url` and :meth:`webhooks_for` use it.
+
+    Decisions:
+
+    * ``validate=True``: a fixed NCCO is checked when set (``ValidationError`` at once); an
+      NCCO from a function is checked per call and, if invalid, is **not** served: the reply
+      is 500 with the field errors and the record says why, so Vonage (or the simulator)
+      goes on to the fallback URL and the user sees the reason [reference 3.4].
+    * An exception in ``ncco`` or ``on_event`` answers 500 and is recorded as
+      ``"<Type>: <message>"`` (secrets redacted); the server keeps running.
+    * Signed webhooks (``signature_secret`` set): a signature that does not verify
+      (wrong secret, tampered payload, malformed token) is always answered 401; a request
+      with no ``Authorization`` header is answered 401 when ``reject_unsigned`` (default)
+      and served but recorded as ``"unsigned"`` otherwise, because Vonage may rarely send
+      unsigned callbacks [reference 3.6]. Unknown paths are 404 whatever the signature.
+    * A fallback request is handled like the request that failed: an answer
+      (``original_request.type`` ``answer`` or absent) calls ``ncco``, an event calls
+      ``on_event`` [reference 3.4].
+    """
+
+    def __init__(
+        self,
+        ncco: Any = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        signature_secret: str | SecretStr | None = None,
+        answer_path: str = "/webhooks/answer",
+        event_path: str = "/webhooks/event",
+        fallback_path: str = "/webhooks/fallback",
+        on_event: EventHandler | None = None,
+        validate: bool = True,
+        reject_unsigned: bool = True,
+        public_url: str | None = None,
+        max_records: int = 10_000,
+    ) -> None:
+        self._paths: dict[str, RequestKind] = _check_paths(
+            answer=answer_path, event=event_path, fallback=fallback_path
+        )
+        self.answer_path, self.event_path, self.fallback_path = (
+            answer_path,
+            event_path,
+            fallback_path,
+        )
+        if isinstance(signature_secret, str):
+            signature_secret = SecretStr(signature_secret)
+        self._secret: SecretStr | None = signature_secret or None
+        self.validate = validate
+        self.reject_unsigned = reject_unsigned
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self.on_event = on_event
+        self._ncco: Any = DEFAULT_NCCO
+        self.ncco = DEFAULT_NCCO if ncco is None else ncco
+        self._log = RequestLog(max_records)
+        app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=_ALL_METHODS)])
+        self._server = BackgroundServer(app, host=host, port=port, name="webhook server")
+
+    # ---------------------------------------------------------------- configuration
+
+    @property
+    def ncco(self) -> Any:
+        """What answers calls: the fixed NCCO as wire JSON, or the user's function."""
+        return self._ncco
+
+    @ncco.setter
+    def ncco(self, value: Any) -> None:
+        """Replace the NCCO while running; a fixed one is converted and (if on) validated now."""
+        if callable(value) and not _is_ncco_value(value):
+            self._ncco = value
+            return
+        wire = to_wire(value)
+        if self.validate:
+            problems = ncco_problems(wire)
+            if problems:
+                raise ValidationError(problems, subject="NCCO")
+        self._ncco = wire
+
+    @property
+    def has_signature_secret(self) -> bool:
+        """Whether signed webhooks are checked (the secret itself is never shown)."""
+        return self._secret is not None
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self) -> WebhookServer:
+        """Start serving in a background thread (returns at once when already running)."""
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving; records are kept."""
+        self._server.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is serving."""
+        return self._server.running
+
+    def __enter__(self) -> WebhookServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        where = self._server.url if self._server.port else f"{self._server.host}:<not started>"
+        return (
+            f"WebhookServer(url={where!r}, running={self.running}, "
+            f"signature_secret={mask(self._secret.get_secret_value() if self._secret else None)!r}, "
+            f"validate={self.validate}, requests={len(self._log)})"
+        )
+
+    __str__ = __repr__
+
+    # ---------------------------------------------------------------- URLs
+
+    @property
+    def local_url(self) -> str:
+        """Where the server listens, e.g. ``http://127.0.0.1:53123``."""
+        if not self._server.port:
+            raise VonageWidgetsError(
+                "the webhook server has no port yet: call .start() first (or pass port=...)"
+            )
+        return self._server.url
+
+    @property
+    def url(self) -> str:
+        """Base URL the webhooks use: ``public_url`` when given, else :attr:`local_url`."""
+        return self.public_url or self.local_url
+
+    @property
+    def answer_url(self) -> str:
+        """Full answer webhook URL."""
+        return self.url + self.answer_path
+
+    @property
+    def event_url(self) -> str:
+        """Full event webhook URL."""
+        return self.url + self.event_path
+
+    @property
+    def fallback_url(self) -> str:
+        """Full fallback answer webhook URL."""
+        return self.url + self.fallback_path
+
+    def webhooks_for(
+        self,
+        application: Application,
+        *,
+        answer_method: str | None = None,
+        event_method: str | None = None,
+        fallback_method: str | None = None,
+    ) -> Application:
+        """A copy of ``application`` whose voice webhooks point at this server.
+
+        Only the three voice webhook addresses change (methods too, when given; otherwise the
+        application's own method is kept, or answer GET / event POST / fallback GET for a new
+        webhook). Timeouts, other voice settings, other capabilities and unknown fields are
+        kept. ``signed_callbacks`` is not touched. The original is not modified.
+        """
+        from vonage_widgets.webhooks.application import point_voice_webhooks
+
+        return point_voice_webhooks(
+            application,
+            {
+                "answer_url": (self.answer_url, answer_method),
+                "event_url": (self.event_url, event_method),
+                "fallback_answer_url": (self.fallback_url, fallback_method),
+            },
+        )
+
+    # ---------------------------------------------------------------- what arrived
+
+    @property
+    def records(self) -> list[WebhookRecord]:
+        """Every recorded request, oldest first (a copy)."""
+        return self._log.snapshot()
+
+    @property
+    def requests(self) -> pd.DataFrame:
+        """Every request as a row; columns ``records.REQUEST_COLUMNS`` even when empty."""
+        return requests_frame(self._log.snapshot())
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """Event webhooks, payload flattened; ``status``, ``uuid``, ... columns first."""
+        return events_frame(self._log.snapshot())
+
+    def clear(self) -> None:
+        """Forget every recorded request."""
+        self._log.clear()
+
+    def wait_for(
+        self,
+        kind: RequestKind | None = "event",
+        status: str | None = None,
+        timeout: float = 5.0,
+        **fields: Any,
+    ) -> WebhookRecord:
+        """The first recorded request of ``kind`` whose payload has ``status`` and ``fields``.
+
+        Example: ``server.wait_for("event", status="completed", uuid=call_uuid)``. Looks at
+        requests already recorded (call :meth:`clear` first to ignore them), then waits at
+        most ``timeout`` seconds. ``kind=None`` matches any kind. Raises
+        :class:`~vonage_widgets.errors.RequestTimeout` when nothing matches in time.
+        """
+        return self._log.wait_for(kind, status, timeout=timeout, fields=fields)
+
+    # ---------------------------------------------------------------- serving
+
+    async def _endpoint(self, request: Request) -> Response:
+        received = datetime.now(UTC)
+        method = request.method.upper()
+        path = request.url.path
+        kind: RequestKind = self._paths.get(path, "unknown")
+        query = _ordered_query(request)
+        raw = await request.body()
+        body, body_is_json = _decode_body(raw)
+
+        payload: dict[str, Any] = {}
+        signed: bytes | Mapping[str, Any] | None
+        if method == "GET":
+            payload, signed = dict(query), query
+        else:
+            payload = body if isinstance(body, dict) else {}
+            signed = raw if body_is_json else None
+        secret = self._secret.get_secret_value() if self._secret else None
+        signature = check_signature(request.headers.get("authorization"), secret, signed)
+
+        try:
+            outcome = self._refusal(kind, method, signature, body, body_is_json)
+            if outcome is None:
+                outcome = await self._serve(kind, payload)
+        except Exception as exc:  # a bug in our own code must not kill the connection
+            outcome = _problem(500, "webhook server error", _describe(exc, secret))
+
+        self._log.add(
+            WebhookRecord(
+                time=received,
+                kind=kind,
+                method=method,
+                path=path,
+                query=query,
+                body=body,
+                signature=signature,
+                response_status=outcome.status,
+                response=outcome.content,
+                error=outcome.error,
+                payload=payload,
+            )
+        )
+        if outcome.content is None:
+            return Response(status_code=outcome.status, headers=outcome.headers)
+        return Response(
+            json.dumps(outcome.content, ensure_ascii=False),
+            status_code=outcome.status,
+            headers=outcome.headers,
+            media_type="application/json",
+        )
+
+    def _refusal(
+        self, kind: RequestKind, method: str, signature: str, body: Any, body_is_json: bool
+    ) -> _Outcome | None:
+        """The error answer for a request this server will not serve, else ``None``."""
+        if kind == "unknown":
+            known = ", ".join(self._paths)
+            return _problem(404, "not found", f"no webhook at this path; this server answers {known}")
+        if method not in _WEBHOOK_METHODS:
+            outcome = _problem(405, "method not allowed", f"{kind} webhooks use GET or POST")
+            outcome.headers["Allow"] = ", ".join(_WEBHOOK_METHODS)
+            return outcome
+        if is_invalid(signature):
+            return _problem(401, "invalid signature", signature.removeprefix("invalid: "))
+        if signature == UNSIGNED and self.reject_unsigned:
+            return _problem(
+                401,
+                "unsigned webhook",
+                "no 'Authorization: Bearer <jwt>' header, and this server requires signed "
+                "webhooks (reject_unsigned=True)",
+            )
+        if method == "POST" and body is not None and not (body_is_json and isinstance(body, dict)):
+            return _problem(400, "bad request", "a POST webhook body must be a JSON object")
+        return None
+
+    async def _serve(self, kind: RequestKind, payload: dict[str, Any]) -> _Outcome:
+        if kind == "event" or (kind == "fallback" and _original_type(payload) == "event"):
+            return await self._on_event(payload)
+        return await self._answer(AnswerRequest.from_payload(payload))
+
+    async def _answer(self, call: AnswerRequest) -> _Outcome:
+        source = self._ncco
+        if not callable(source):
+            return _Outcome(200, source)  # validated once, when it was set
+        try:
+            ncco = await run_in_threadpool(source, call)
+        except Exception as exc:
+            return self._raised("ncco", exc)
+        return self._reply(ncco, "ncco")
+
+    async def _on_event(self, payload: dict[str, Any]) -> _Outcome:
+        handler = self.on_event
+        if handler is None:
+            return _Outcome(204)
+        try:
+            reply = await run_in_threadpool(handler, payload)
+        except Exception as exc:
+            return self._raised("on_event", exc)
+        if reply is None:
+            return _Outcome(204)
+        return self._reply(reply, "on_event")
+
+    def _reply(self, ncco: Any, origin: str) -> _Outcome:
+        """Serve what the user's function returned, unless it is not a valid NCCO."""
+        try:
+            wire = to_wire(ncco)
+            json.dumps(wire)  # fail here, with a clear record, rather than mid-response
+        except (TypeError, ValueError) as exc:
+            return self._raised(origin, exc, doing="returned something that is not an NCCO")
+        if self.validate:
+            problems = ncco_problems(wire)
+            if problems:
+                listed = "; ".join(str(p) for p in problems)
+                outcome = _problem(
+                    500, "invalid NCCO", f"{origin} returned an invalid NCCO: {listed}", problems
+                )
+                return outcome
+        return _Outcome(200, wire)
+
+    def _raised(self, origin: str, exc: Exception, *, doing: str = "raised") -> _Outcome:
+        secret = self._secret.get_secret_value() if self._secret else None
+        return _problem(500, f"{origin} {doing}", _describe(exc, secret))
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def _check_paths(**paths: str) -> dict[str, RequestKind]:
+    problems = [
+        FieldError(f"{name}_path", "must start with '/'")
+        for name, path in paths.items()
+        if not path.startswith("/")
+    ]
+    seen: dict[str, str] = {}
+    for name, path in paths.items():
+        if path in seen:
+            problems.append(FieldError(f"{name}_path", f"must differ from {seen[path]}_path"))
+        seen.setdefault(path, name)
+    if problems:
+        raise ValidationError(problems, subject="webhook paths")
+    kinds: dict[str, Literal["answer", "event", "fallback"]] = {
+        "answer": "answer",
+        "event": "event",
+        "fallback": "fallback",
+    }
+    return {path: kinds[name] for name, path in paths.items()}
+
+
+def _is_ncco_value(value: Any) -> bool:
+    """An ``Ncco`` builder may be callable-looking; lists and builders are values, not functions."""
+    return isinstance(value, list | tuple) or hasattr(value, "actions")
+
+
+def _ordered_query(request: Request) -> dict[str, str]:
+    """Query parameters in the order sent (Vonage hashes them in that order [reference 3.6])."""
+    query: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        query[key] = value
+    return query
+
+
+def _decode_body(raw: bytes) -> tuple[Any, bool]:
+    """``(parsed JSON, True)``, ``(text, False)`` for a non-JSON body, ``(None, False)`` if empty."""
+    if not raw.strip():
+        return None, False
+    text = raw.decode("utf-8", "replace")
+    try:
+        return json.loads(text), True
+    except ValueError:
+        return text, False
+
+
+def _original_type(payload: Mapping[str, Any]) -> str:
+    """``original_request.type`` of a fallback request (an object, or JSON text in a GET)."""
+    original = payload.get("original_request")
+    if isinstance(original, str):
+        try:
+            original = json.loads(original)
+        except ValueError:
+            return "answer"
+    if isinstance(original, Mapping):
+        return str(original.get("type") or "answer")
+    return "answer"
+
+
+def _describe(exc: BaseException, secret: str | None) -> str:
+    return redact(f"{type(exc).__name__}: {exc}", secret)
