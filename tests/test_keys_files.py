@@ -71,7 +71,9 @@ def full_error_text(error: BaseException) -> str:
     return str(error) + repr(error) + "".join(traceback.format_exception(error))
 
 
-def private_pem(key: object, fmt: serialization.PrivateFormat, password: bytes | None = None) -> str:
+def private_pem(
+    key: object, fmt: serialization.PrivateFormat, password: bytes | None = None
+) -> str:
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(password)
         if password
@@ -232,7 +234,7 @@ def _bad_private_sources(pair: KeyPair, tmp_path: Path) -> dict[str, tuple[objec
     rsa_key = serialization.load_pem_private_key(secret.encode(), password=None)
     lines = secret.strip().splitlines()
     ec_key = ec.generate_private_key(ec.SECP256R1())
-    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - deliberately too small
     empty_file = tmp_path / "empty.key"
     empty_file.write_text("")
     binary_file = tmp_path / "key.der"
@@ -358,7 +360,11 @@ def test_bad_private_key_messages_are_distinct(pair: KeyPair, tmp_path: Path) ->
             load_private_key(source)  # type: ignore[arg-type]
         messages[case] = str(caught.value)
     # Cases documented as the same problem share a message; everything else differs.
-    same = {("encrypted pkcs8", "encrypted pkcs1"), ("ec pkcs8", "ec sec1")}
+    same = {
+        ("encrypted pkcs8", "encrypted pkcs1"),
+        ("ec pkcs8", "ec sec1"),
+        ("cut in the middle", "corrupt"),
+    }
     names = list(messages)
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
@@ -398,9 +404,7 @@ def test_unreadable_file_says_permission_denied(
     assert str(path) in str(caught.value)
 
 
-def test_other_read_errors_are_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_other_read_errors_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "flaky.key"
     path.write_text("x")
 
@@ -443,7 +447,7 @@ def test_bad_public_keys_from_real_material(pair: KeyPair) -> None:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
-    small_public = public_key_pem_unchecked(rsa.generate_private_key(65537, 1024))
+    small_public = public_key_pem_unchecked(rsa.generate_private_key(65537, 1024))  # noqa: S505
     with pytest.raises(KeyHandlingError, match=r"is an EC key, not RSA"):
         load_public_key(ec_public)
     with pytest.raises(KeyHandlingError, match=r"only 1024 bits"):
@@ -467,7 +471,7 @@ def public_key_pem_unchecked(private: rsa.RSAPrivateKey) -> str:
 
 
 def test_small_rsa_key_objects_are_rejected_too() -> None:
-    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - deliberately too small
     with pytest.raises(KeyHandlingError, match="1024 bits"):
         load_private_key(small)
     with pytest.raises(KeyHandlingError, match="1024 bits"):

@@ -42,7 +42,7 @@ from typing import Any, TypeAlias, TypeVar
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from jwt import PyJWS
 from jwt.algorithms import HMACAlgorithm
 from jwt.exceptions import InvalidAlgorithmError, InvalidSignatureError, PyJWTError
@@ -552,11 +552,20 @@ def _check_size(key: _RsaKey, where: str) -> _RsaKey:
 
 
 def _algorithm_name(key: object) -> str:
-    name = type(key).__name__.removeprefix("_")
-    for kind in ("Ed25519", "Ed448", "X25519", "X448", "EllipticCurve", "DSA", "DH"):
-        if name.startswith(kind):
-            return "EC" if kind == "EllipticCurve" else kind
-    return name
+    kinds: tuple[tuple[type, str], ...] = (
+        (ec.EllipticCurvePrivateKey, "EC"),
+        (ec.EllipticCurvePublicKey, "EC"),
+        (ed25519.Ed25519PrivateKey, "Ed25519"),
+        (ed25519.Ed25519PublicKey, "Ed25519"),
+        (ed448.Ed448PrivateKey, "Ed448"),
+        (ed448.Ed448PublicKey, "Ed448"),
+        (dsa.DSAPrivateKey, "DSA"),
+        (dsa.DSAPublicKey, "DSA"),
+    )
+    for kind, name in kinds:
+        if isinstance(key, kind):
+            return name
+    return type(key).__name__
 
 
 def _not_rsa_error(where: str, algorithm: str) -> KeyHandlingError:

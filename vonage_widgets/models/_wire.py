@@ -33,6 +33,7 @@ __all__ = [
     "field_bounds",
     "field_unit",
     "literal_choices",
+    "member_types",
     "model_in",
     "plain_json",
     "wire_name",
@@ -171,20 +172,20 @@ def api_default(info: FieldInfo) -> Any:
     return next((m.value for m in info.metadata if isinstance(m, ApiDefault)), None)
 
 
-def _unwrap(annotation: Any) -> list[Any]:
+def member_types(annotation: Any) -> list[Any]:
     """The member types of an annotation, with ``Annotated``, ``None`` and unions peeled off."""
     origin = get_origin(annotation)
     if origin is Annotated:
-        return _unwrap(get_args(annotation)[0])
+        return member_types(get_args(annotation)[0])
     if origin is Union or origin is types.UnionType:
-        return [t for a in get_args(annotation) if a is not type(None) for t in _unwrap(a)]
+        return [t for a in get_args(annotation) if a is not type(None) for t in member_types(a)]
     return [annotation]
 
 
 def literal_choices(annotation: Any) -> tuple[str, ...]:
     """The allowed values of a ``Literal`` field (empty when the field is not an enum)."""
     choices: list[str] = []
-    for member in _unwrap(annotation):
+    for member in member_types(annotation):
         if get_origin(member) is Literal:
             choices.extend(str(v) for v in get_args(member))
     return tuple(choices)
@@ -192,7 +193,7 @@ def literal_choices(annotation: Any) -> tuple[str, ...]:
 
 def model_in(annotation: Any) -> type[BaseModel] | None:
     """The model class a field holds, directly or as list items; ``None`` for plain values."""
-    for member in _unwrap(annotation):
+    for member in member_types(annotation):
         if isinstance(member, type) and issubclass(member, BaseModel):
             return member
         if get_origin(member) in (list, tuple):

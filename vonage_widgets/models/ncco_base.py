@@ -38,6 +38,7 @@ from vonage_widgets.errors import FieldError
 
 __all__ = [
     "WIRE_CONTEXT",
+    "DOCUMENTED_METHODS",
     "Bounds",
     "EventMethod",
     "HttpUrl",
@@ -48,6 +49,8 @@ __all__ = [
     "Number",
     "Opt",
     "UrlList",
+    "UrlOrUrls",
+    "method_warning",
     "WireModel",
     "field_bounds",
     "is_http_url",
@@ -202,6 +205,18 @@ def _not_a_string(value: object) -> object:
         raise _custom("url_list", "must be an array of URLs, even for one URL")
     return value
 
+
+def _url_or_urls(value: object) -> str | list[str]:
+    # [DOC-NCCO] types connect ringbackTone as one URL, [PY] as a list: keep either as given.
+    if isinstance(value, str) and is_http_url(value):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) and is_http_url(v) for v in value):
+        return value
+    raise _custom("url", "must be an absolute http(s) URL or an array of them")
+
+
+UrlOrUrls = Annotated[str | list[str], PlainValidator(_url_or_urls)]
+"""One URL or an array of URLs, kept in the form given."""
 
 UrlList = Annotated[
     list[HttpUrl],

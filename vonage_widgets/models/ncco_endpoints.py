@@ -7,7 +7,7 @@ Python name; use ``content_type`` in Python). Which endpoint an object is comes 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
 from pydantic import Field
 
@@ -21,6 +21,8 @@ from vonage_widgets.models.ncco_base import (
 )
 
 __all__ = [
+    "E164",
+    "WEBSOCKET_CONTENT_TYPES",
     "ENDPOINT_TYPES",
     "AppEndpoint",
     "Endpoint",
@@ -57,7 +59,10 @@ SipUri = Annotated[
     ),
 ]
 
-WEBSOCKET_CONTENT_TYPES = ("audio/l16;rate=8000", "audio/l16;rate=16000", "audio/l16;rate=24000")
+WebsocketContentType = Literal[
+    "audio/l16;rate=8000", "audio/l16;rate=16000", "audio/l16;rate=24000"
+]
+WEBSOCKET_CONTENT_TYPES: tuple[str, ...] = get_args(WebsocketContentType)
 """Audio formats a websocket endpoint can stream; 24 kHz from [SPEC-VOICE-1.10.0][PY 1.5.1]."""
 
 USER_TO_USER_MAX = 256
@@ -128,9 +133,7 @@ class WebsocketEndpoint(WireModel):
     type: Literal["websocket"] = "websocket"
     uri: WebsocketUri
     # Required by [SPEC-VOICE-1.10.0] EndpointWebsocket; the hyphen is the wire name.
-    content_type: Literal["audio/l16;rate=8000", "audio/l16;rate=16000", "audio/l16;rate=24000"] = (
-        Field(alias="content-type")
-    )
+    content_type: WebsocketContentType = Field(alias="content-type")
     headers: Opt[dict[str, Any]] = None
     authorization: Opt[WebsocketAuthorization] = None
 

@@ -123,7 +123,11 @@ def _catalogue() -> dict[str, list[dict[str, Any]]]:
             for n in range(first, first + count)
         ]
 
-    return {
+    seeds: dict[str, list[dict[str, Any]]] = {}
+    for seed in SEED_NUMBERS:  # a cancelled starting number can be bought back
+        price = {"cost": "1.25", "initialPrice": "0.00"}
+        seeds.setdefault(seed["country"], []).append({**seed, **price})
+    blocks = {
         "GB": block("GB", "447700900", 100, 20, 3, "mobile-lvn", "VOICE,SMS")
         + block("GB", "442079460", 100, 10, 3, "landline", "VOICE"),
         "US": block("US", "1202555", 110, 20, 4, "mobile-lvn", "VOICE,SMS,MMS")
@@ -132,6 +136,7 @@ def _catalogue() -> dict[str, list[dict[str, Any]]]:
         "FR": block("FR", "3363998", 100, 10, 4, "mobile-lvn", "VOICE,SMS")
         + block("FR", "3319900", 100, 5, 4, "landline", "VOICE"),
     }
+    return {country: seeds.get(country, []) + numbers for country, numbers in blocks.items()}
 
 
 _CATALOGUE = _catalogue()

@@ -1,0 +1,215 @@
+"""Numbers API bodies (rest.nexmo.com) and the two identifiers it is keyed by.
+
+Field names are the wire names, camelCase included (``moHttpUrl``, ``voiceCallbackType``), so
+a body reads and writes back unchanged; unknown fields are kept verbatim [SPEC-NUM-1.1.0].
+:func:`validate_msisdn` and :func:`validate_country` are the single rules for phone numbers
+and country codes, used by the models, the forms, the client and the sandbox alike.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+from vonage_widgets.errors import FieldError, ValidationError
+from vonage_widgets.models._errors import validate_model
+from vonage_widgets.models._wire import WireModel
+
+__all__ = [
+    "COUNTRY_RULE",
+    "MSISDN_RULE",
+    "AvailableNumber",
+    "AvailableNumbersPage",
+    "Limitation",
+    "NumbersPage",
+    "NumbersStatus",
+    "OwnedNumber",
+    "validate_country",
+    "validate_msisdn",
+    "validate_numbers_page",
+]
+
+# E.164: a country code (never starting with 0) and at most 15 digits in all; 7 is the
+# shortest full international number in use. Written without the "+" [SPEC-NUM-1.1.0].
+_MSISDN = re.compile(r"[1-9][0-9]{6,14}")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+
+MSISDN_RULE = (
+    "must be a phone number in E.164 format without '+': 7 to 15 digits, "
+    "the first one 1-9, like 447700900000"
+)
+"""The message for a malformed phone number."""
+
+COUNTRY_RULE = "must be a two-letter ISO 3166-1 alpha-2 country code, like GB or US"
+"""The message for a malformed country code."""
+
+
+def _msisdn_or_none(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    digits = value.strip()
+    digits = digits.removeprefix("+")  # "+44..." is the same number, written for people
+    return digits if _MSISDN.fullmatch(digits) else None
+
+
+def _country_or_none(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    code = value.strip().upper()
+    return code if _COUNTRY.fullmatch(code) else None
+
+
+def validate_msisdn(value: object, *, field: str = "msisdn") -> str:
+    """A phone number as the Numbers API writes it: E.164 digits, no ``+``.
+
+    Surrounding spaces and a leading ``+`` are removed; anything else that is not 7-15
+    digits starting 1-9 raises ValidationError at ``field`` with the rule in the message.
+    """
+    number = _msisdn_or_none(value)
+    if number is None:
+        message = MSISDN_RULE if isinstance(value, str) else "must be a string of digits"
+        raise ValidationError([FieldError(field, message)], subject="phone number")
+    return number
+
+
+def validate_country(value: object, *, field: str = "country") -> str:
+    """An ISO 3166-1 alpha-2 code in upper case (``gb`` becomes ``GB``).
+
+    Checks the form (two letters), not whether the code is assigned; raises ValidationError
+    at ``field`` otherwise.
+    """
+    code = _country_or_none(value)
+    if code is None:
+        message = COUNTRY_RULE if isinstance(value, str) else "must be a string"
+        raise ValidationError([FieldError(field, message)], subject="country code")
+    return code
+
+
+def _msisdn_field(value: str) -> str:
+    number = _msisdn_or_none(value)
+    if number is None:
+        raise PydanticCustomError("msisdn", MSISDN_RULE)
+    return number
+
+
+def _country_field(value: str) -> str:
+    code = _country_or_none(value)
+    if code is None:
+        raise PydanticCustomError("country", COUNTRY_RULE)
+    return code
+
+
+Msisdn = Annotated[str, AfterValidator(_msisdn_field)]
+Country = Annotated[str, AfterValidator(_country_field)]
+
+
+class Limitation(WireModel):
+    """A restriction on one feature of a number, e.g. SMS outbound only domestic."""
+
+    feature: Literal["MMS", "SMS", "VOICE"]
+    type: Literal["INBOUND", "OUTBOUND"]
+    reach: Literal["DOMESTIC", "INTERNATIONAL"]
+
+
+class OwnedNumber(WireModel):
+    """A number the account rents, as ``GET /account/numbers`` lists it [SPEC-NUM-1.1.0].
+
+    Linked to an application when ``app_id`` is set (listings then also show
+    ``voiceCallbackType: app`` and ``voiceCallbackValue: <app id>``).
+    """
+
+    country: Country | None = Field(None, description="ISO 3166-1 alpha-2 code.")
+    msisdn: Msisdn = Field(description="The number, E.164 without '+'.")
+    type: str | None = Field(None, description="landline, landline-toll-free or mobile-lvn.")
+    features: list[str] | None = Field(None, description="SMS, VOICE and/or MMS.")
+    app_id: str | None = Field(None, description="The linked application's id.")
+    moHttpUrl: str | None = Field(None, description="Inbound SMS webhook.")
+    voiceCallbackType: str | None = Field(None, description="sip, tel or app.")
+    voiceCallbackValue: str | None = Field(None, description="SIP URI, number or app id.")
+    messagesCallbackType: str | None = Field(None, description="Always app (deprecated).")
+    messagesCallbackValue: str | None = Field(None, description="An app id (deprecated).")
+    limitations: list[Limitation] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The number as the API lists it."""
+        return self.to_wire()
+
+
+class NumbersPage(WireModel):
+    """One page of owned numbers. ``count`` counts every match, not just this page.
+
+    The API leaves ``numbers`` out when there are none; it then reads as ``[]`` and stays
+    out of :meth:`to_dict`, so the body round-trips.
+    """
+
+    count: int = Field(0, ge=0, description="Numbers matching the filter, on all pages.")
+    numbers: list[OwnedNumber] = Field(default_factory=list)
+
+    @classmethod
+    def from_api(cls, data: object) -> NumbersPage:
+        """Read a ``GET /account/numbers`` body; raises ValidationError listing every problem."""
+        return validate_numbers_page(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The body as the API sends it."""
+        return self.to_wire()
+
+
+class AvailableNumber(WireModel):
+    """A number offered by ``GET /number/search``; prices are strings in euros."""
+
+    country: Country | None = None
+    msisdn: Msisdn
+    type: str | None = None
+    cost: str | None = Field(None, description="Monthly rental, euros.")
+    initialPrice: str | None = Field(None, description="Set-up fee, euros.")
+    features: list[str] | None = None
+    limitations: list[Limitation] | None = None
+
+
+class AvailableNumbersPage(WireModel):
+    """One page of ``GET /number/search``."""
+
+    count: int = Field(0, ge=0)
+    numbers: list[AvailableNumber] = Field(default_factory=list)
+
+    @classmethod
+    def from_api(cls, data: object) -> AvailableNumbersPage:
+        """Read a search body; raises ValidationError listing every problem."""
+        return validate_model(cls, data, subject="number search result")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The body as the API sends it."""
+        return self.to_wire()
+
+
+class NumbersStatus(WireModel):
+    """The result body of ``/number/update``, ``/buy`` and ``/cancel`` (legacy, not RFC 7807).
+
+    ``error-code`` is ``"200"`` on success, a string either way.
+    """
+
+    error_code: str = Field(alias="error-code")
+    error_code_label: str = Field("", alias="error-code-label")
+
+    @property
+    def ok(self) -> bool:
+        """Whether the operation succeeded (``error-code`` is ``"200"``)."""
+        return self.error_code == "200"
+
+    @classmethod
+    def from_api(cls, data: object) -> NumbersStatus:
+        """Read a status body; raises ValidationError listing every problem."""
+        return validate_model(cls, data, subject="numbers status")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The body as the API sends it."""
+        return self.to_wire()
+
+
+def validate_numbers_page(data: object) -> NumbersPage:
+    """Check a ``GET /account/numbers`` body; raises ValidationError with wire-name paths."""
+    return validate_model(NumbersPage, data, subject="owned numbers")

@@ -1,0 +1,91 @@
+"""Error bodies of the sandbox: RFC 7807 for the Application API, legacy codes for Numbers.
+
+Types, titles and details follow the Application API spec's documented examples
+[SPEC-APP-2.4.1][vonage-api.md 1.8]. Error bodies are sent as ``application/json``, the media
+type the spec declares for every error response (open question 8: the spec wins over the
+``application/problem+json`` some other Vonage APIs use), so spec-driven clients and
+checkers accept them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from starlette.responses import JSONResponse, Response
+
+from vonage_widgets.errors import FieldError
+
+__all__ = [
+    "ERROR_MEDIA_TYPE",
+    "NUMBERS_MEDIA_TYPE",
+    "Reply",
+    "bad_request",
+    "numbers_reply",
+    "problem",
+]
+
+ERROR_MEDIA_TYPE = "application/json"
+NUMBERS_MEDIA_TYPE = "application/json;charset=UTF-8"  # as observed from rest.nexmo.com
+
+_DOCS = "https://developer.vonage.com/api-errors"
+PAYLOAD_VALIDATION = f"{_DOCS}/application#payload-validation"
+LIST_VALIDATION = f"{_DOCS}/application#list-validation"
+
+
+class Reply(Exception):  # noqa: N818 - a response in flight, not an error condition
+    """Raised by request handling to answer at once with ``response`` (usually an error)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def problem(
+    status: int,
+    kind: str,
+    title: str,
+    detail: str,
+    instance: str,
+    *,
+    invalid_parameters: Iterable[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """An RFC 7807 response. ``kind`` is a full type URL or a fragment of the generic page."""
+    body: dict[str, Any] = {
+        "type": kind if kind.startswith("https://") else f"{_DOCS}#{kind}",
+        "title": title,
+        "detail": detail,
+        "instance": instance,
+    }
+    if invalid_parameters is not None:
+        body["invalid_parameters"] = [
+            {"name": p.path, "reason": p.message} for p in invalid_parameters
+        ]
+    return JSONResponse(body, status, headers=dict(headers or {}), media_type=ERROR_MEDIA_TYPE)
+
+
+def bad_request(
+    errors: Iterable[FieldError], instance: str, *, listing: bool = False
+) -> JSONResponse:
+    """400 with ``invalid_parameters`` naming every bad field (payload or list validation)."""
+    return problem(
+        400,
+        LIST_VALIDATION if listing else PAYLOAD_VALIDATION,
+        "Bad Request",
+        "The request failed due to validation errors",
+        instance,
+        invalid_parameters=errors,
+    )
+
+
+def numbers_reply(
+    status: int, code: str, label: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    """A Numbers API body: ``{"error-code": ..., "error-code-label": ...}`` [SPEC-NUM-1.1.0]."""
+    return JSONResponse(
+        {"error-code": code, "error-code-label": label},
+        status,
+        headers=dict(headers or {}),
+        media_type=NUMBERS_MEDIA_TYPE,
+    )
