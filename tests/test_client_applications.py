@@ -147,9 +147,9 @@ def test_list_server_validation_error_is_bad_request() -> None:
         "detail": "The request failed due to validation errors",
         "invalid_parameters": [{"name": "page_size", "reason": "must be between 1 and 100"}],
     }
-    with client_for(Recorder(json_reply(400, problem))) as client:
-        with pytest.raises(BadRequestError) as caught:
-            client.applications.list()
+    api = client_for(Recorder(json_reply(400, problem)))
+    with api as client, pytest.raises(BadRequestError) as caught:
+        client.applications.list()
     assert caught.value.invalid_parameters[0].path == "page_size"
 
 
@@ -196,7 +196,9 @@ def test_iter_empty_account_yields_nothing_and_stops(body: dict[str, Any]) -> No
 
 
 def test_iter_single_page(shared: Path) -> None:
-    recorder = Recorder(json_reply(200, example(shared, "application/list_applications_basic.json")))
+    recorder = Recorder(
+        json_reply(200, example(shared, "application/list_applications_basic.json"))
+    )
     with client_for(recorder) as client:
         names = [a.name for a in client.applications.iter()]
     assert names == ["dev-application"]
@@ -260,7 +262,9 @@ def test_list_all_fetches_later_pages_concurrently() -> None:
 
 
 def test_list_all_single_page_uses_no_threads(shared: Path) -> None:
-    recorder = Recorder(json_reply(200, example(shared, "application/list_applications_basic.json")))
+    recorder = Recorder(
+        json_reply(200, example(shared, "application/list_applications_basic.json"))
+    )
     calls: list[tuple[int, int]] = []
     with client_for(recorder) as client:
         apps = client.applications.list_all(progress=lambda d, t: calls.append((d, t)))
@@ -314,9 +318,9 @@ def test_empty_id_is_refused_locally(bad_id: str) -> None:
 
 def test_get_not_found(shared: Path) -> None:
     body = example(shared, "http_client/404.json")
-    with client_for(Recorder(json_reply(404, body))) as client:
-        with pytest.raises(NotFoundError) as caught:
-            client.applications.get("missing")
+    api = client_for(Recorder(json_reply(404, body)))
+    with api as client, pytest.raises(NotFoundError) as caught:
+        client.applications.get("missing")
     assert caught.value.detail == body["detail"]
     assert caught.value.url == f"{LIST}/missing"
 
@@ -366,7 +370,11 @@ def test_create_translates_old_timeout_name() -> None:
         "capabilities": {
             "voice": {
                 "webhooks": {
-                    "answer_url": {"address": ANSWER, "http_method": "GET", "connection_timeout": 500}
+                    "answer_url": {
+                        "address": ANSWER,
+                        "http_method": "GET",
+                        "connection_timeout": 500,
+                    }
                 }
             }
         },
@@ -442,9 +450,9 @@ def test_create_bad_request_maps_invalid_parameters() -> None:
         ],
         "instance": "797a8f199c45014ab7b08bfe9cc1c12c",
     }
-    with client_for(Recorder(json_reply(400, problem))) as client:
-        with pytest.raises(BadRequestError) as caught:
-            client.applications.create(VOICE_APP)
+    api = client_for(Recorder(json_reply(400, problem)))
+    with api as client, pytest.raises(BadRequestError) as caught:
+        client.applications.create(VOICE_APP)
     assert [p.path for p in caught.value.invalid_parameters] == [
         "capabilities.voice.webhooks.answer_url.http_method"
     ]

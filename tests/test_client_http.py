@@ -342,9 +342,7 @@ def test_bad_request_lists_invalid_parameters() -> None:
         ],
     }
     recorder = Recorder(
-        httpx.Response(
-            400, json=body, headers={"Content-Type": "application/problem+json"}
-        )
+        httpx.Response(400, json=body, headers={"Content-Type": "application/problem+json"})
     )
     with pytest.raises(BadRequestError) as caught:
         session(recorder).request("POST", URL, json_body={"name": "x"})
@@ -367,7 +365,9 @@ def test_html_error_body_is_summarised() -> None:
     with pytest.raises(ServerError) as caught:
         session(recorder).request("GET", URL)
     assert caught.value.title == "Bad Gateway"
-    assert caught.value.detail == "text/html body: <html><body><h1>502 Bad Gateway</h1> </body></html>"
+    assert (
+        caught.value.detail == "text/html body: <html><body><h1>502 Bad Gateway</h1> </body></html>"
+    )
 
 
 def test_empty_error_body() -> None:
@@ -431,6 +431,14 @@ def test_secret_echoed_by_server_is_redacted_everywhere(caplog: pytest.LogCaptur
         assert token not in str(error)
         assert API_SECRET not in repr(getattr(error, "body", ""))
     assert "***" in str(errors[0])
+    assert errors[2].__cause__ is None  # httpx's text held the secret: not chained
     assert API_SECRET not in caplog.text
     assert token not in caplog.text
     assert "retry 1 of 1" in caplog.text
+
+
+def test_transport_error_keeps_a_harmless_cause() -> None:
+    cause = httpx.ConnectError("Connection refused")
+    with pytest.raises(ConnectError) as caught:
+        session(Recorder(cause), max_retries=0).request("GET", URL)
+    assert caught.value.__cause__ is cause

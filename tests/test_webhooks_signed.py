@@ -95,7 +95,9 @@ def test_malformed_authorization_is_rejected() -> None:
     server = WebhookServer(TALK_NCCO, signature_secret=SECRET)
     with serving(server) as http:
         basic = http.post(
-            "/webhooks/event", json=event("started"), headers={"Authorization": "Basic Zm9vOmJhcg=="}
+            "/webhooks/event",
+            json=event("started"),
+            headers={"Authorization": "Basic Zm9vOmJhcg=="},
         )
         garbage = http.post(
             "/webhooks/event", json=event("started"), headers={"Authorization": "Bearer nonsense"}

@@ -264,7 +264,11 @@ class HttpSession:
                     self._wait(method, shown, f"could not connect ({reason})", retries, None)
                     retries += 1
                     continue
-                raise self._transport_error(exc, method, shown, retries) from exc
+                # Keep httpx's exception as the cause for debugging, unless its text would
+                # print a secret in the traceback.
+                text = str(exc)
+                cause = exc if redact(text, *self._secrets) == text else None
+                raise self._transport_error(exc, method, shown, retries) from cause
             logger.debug("%s %s -> HTTP %s", method, shown, response.status_code)
             if response.status_code in RETRYABLE_STATUSES:
                 if may_retry and retries < self.retry.max_retries:

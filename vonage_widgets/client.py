@@ -20,7 +20,7 @@ import platform
 import ssl
 import time
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +41,7 @@ from vonage_widgets.errors import ApiError, FieldError, NumbersError, Validation
 from vonage_widgets.models import (
     Application,
     ApplicationPage,
+    AvailableNumbersPage,
     NumbersPage,
     OwnedNumber,
     validate_application,
@@ -52,7 +53,9 @@ from vonage_widgets.redact import mask
 __all__ = [
     "DEFAULT_API_HOST",
     "DEFAULT_REST_HOST",
+    "FEATURE_SETS",
     "MAX_PAGE_SIZE",
+    "NUMBER_TYPES",
     "PAGE_WORKERS",
     "ApplicationsApi",
     "NumbersApi",
@@ -68,6 +71,15 @@ DEFAULT_REST_HOST = "https://rest.nexmo.com"
 
 MAX_PAGE_SIZE = 100
 """Largest page of both list calls: ``page_size`` [SPEC-APP-*], ``size`` [SPEC-NUM-1.1.0]."""
+
+NUMBER_TYPES = ("landline", "mobile-lvn", "landline-toll-free")
+"""Number types ``search`` accepts [SPEC-NUM-1.1.0]."""
+
+FEATURE_SETS: dict[frozenset[str], str] = {
+    frozenset(spelling.split(",")): spelling
+    for spelling in ("SMS", "VOICE", "MMS", "SMS,VOICE", "SMS,MMS", "VOICE,MMS", "SMS,MMS,VOICE")
+}
+"""Feature combinations ``GET /number/search`` accepts, keyed by set, in the spec's spelling."""
 
 PAGE_WORKERS = 4
 """Threads fetching pages 2..n in ``list_all``: enough to hide latency, gentle on rate limits."""
@@ -297,7 +309,7 @@ class NumbersApi:
             "GET", f"{self._base}/account/numbers", params=params, numbers_hint=_hint_for("list")
         )
         data = _json_object(response)
-        _raise_for_error_code(data, response, _hint_for("list"))
+        _raise_for_error_code(data, response, _hint_for("list"), self._session)
         return NumbersPage.from_api(data)
 
     def iter(
@@ -363,13 +375,13 @@ class NumbersApi:
     def link(self, msisdn: str, app_id: str, country: str | None = None) -> None:
         """Route a number's inbound calls and messages to application ``app_id`` (section 2.3).
 
-        Without ``country`` the number is looked up among the owned numbers first.
+        Without ``country`` the number is looked up among the owned numbers first, which
+        also catches a number this account does not own before anything is changed.
         """
+        problems = []
         if not isinstance(app_id, str) or not app_id.strip():
-            raise ValidationError(
-                [FieldError("app_id", "must be a non-empty application id")], subject="link"
-            )
-        number, where = self._locate(msisdn, country)
+            problems.append(FieldError("app_id", "must be a non-empty application id"))
+        number, where = self._locate(msisdn, country, problems)
         self._update({"country": where, "msisdn": number, "app_id": app_id.strip()}, "link")
 
     def unlink(self, msisdn: str, country: str | None = None) -> None:
@@ -378,24 +390,86 @@ class NumbersApi:
         ``/number/update`` replaces the number's routing as a whole (section 2.3, the CLI's
         unlink), so the request carries only ``country`` and ``msisdn``.
         """
-        number, where = self._locate(msisdn, country)
+        number, where = self._locate(msisdn, country, [])
         self._update({"country": where, "msisdn": number}, "unlink")
+
+    def search(
+        self,
+        country: str,
+        *,
+        type: str | None = None,
+        pattern: str | None = None,
+        search_pattern: int | None = None,
+        features: str | Sequence[str] | None = None,
+        size: int = 10,
+        index: int = 1,
+    ) -> AvailableNumbersPage:
+        """Numbers available to buy in ``country`` (``GET /number/search``, section 2.3).
+
+        ``features`` is ``"SMS"``, ``"VOICE"``, ``"MMS"`` or a combination such as
+        ``["SMS", "VOICE"]``; ``type`` is ``landline``, ``mobile-lvn`` or ``landline-toll-free``.
+        """
+        problems = _range_problems("size", size, 1, MAX_PAGE_SIZE)
+        problems += _range_problems("index", index, 1, None)
+        params: dict[str, str | int] = {"size": size, "index": index}
+        code = _checked(validate_country, country, problems)
+        if code is not None:
+            params["country"] = code
+        if type is not None:
+            if type not in NUMBER_TYPES:
+                problems.append(FieldError("type", f"must be one of: {', '.join(NUMBER_TYPES)}"))
+            else:
+                params["type"] = type
+        if features is not None:
+            wanted = _features(features)
+            if wanted is None:
+                allowed = ", ".join(FEATURE_SETS.values())
+                problems.append(FieldError("features", f"must be one of: {allowed}"))
+            else:
+                params["features"] = wanted
+        _pattern_params(pattern, search_pattern, params, problems)
+        if problems:
+            raise ValidationError(problems, subject="number search request")
+        hint = _hint_for("search")
+        url = f"{self._base}/number/search"
+        response = self._session.request("GET", url, params=params, numbers_hint=hint)
+        data = _json_object(response)
+        _raise_for_error_code(data, response, hint, self._session)
+        return AvailableNumbersPage.from_api(data)
 
     def buy(self, country: str, msisdn: str) -> None:
         """Buy an available number (``POST /number/buy``; this costs money on a real account)."""
-        form = {"country": validate_country(country), "msisdn": validate_msisdn(msisdn)}
-        self._post("/number/buy", form, "buy")
+        number, where = self._checked_pair(msisdn, country, [])
+        self._post("/number/buy", {"country": where, "msisdn": number}, "buy")
 
     def cancel(self, country: str, msisdn: str) -> None:
         """Give up an owned number (``POST /number/cancel``)."""
-        form = {"country": validate_country(country), "msisdn": validate_msisdn(msisdn)}
-        self._post("/number/cancel", form, "cancel")
+        number, where = self._checked_pair(msisdn, country, [])
+        self._post("/number/cancel", {"country": where, "msisdn": number}, "cancel")
 
-    def _locate(self, msisdn: str, country: str | None) -> tuple[str, str]:
-        if country is None:
-            owned = self.find(msisdn)
-            return owned.msisdn, validate_country(owned.country)
-        return validate_msisdn(msisdn), validate_country(country)
+    def _checked_pair(
+        self, msisdn: str, country: str, problems: builtins.list[FieldError]
+    ) -> tuple[str, str]:
+        number = _checked(validate_msisdn, msisdn, problems)
+        code = _checked(validate_country, country, problems)
+        if problems or number is None or code is None:
+            raise ValidationError(problems, subject="number")
+        return number, code
+
+    def _locate(
+        self, msisdn: str, country: str | None, problems: builtins.list[FieldError]
+    ) -> tuple[str, str]:
+        """The checked ``(msisdn, country)``; the country from the owned number when not given."""
+        if country is not None:
+            return self._checked_pair(msisdn, country, problems)
+        number = _checked(validate_msisdn, msisdn, problems)
+        if problems or number is None:
+            raise ValidationError(problems, subject="number")
+        owned = self.find(number)
+        if owned.country is None:
+            rule = f"Vonage did not report the country of {number}: pass country='GB' (say)"
+            raise ValidationError([FieldError("country", rule)], subject="number")
+        return owned.msisdn, owned.country
 
     def _update(self, form: Mapping[str, str], operation: str) -> None:
         self._post("/number/update", form, operation)
@@ -405,7 +479,7 @@ class NumbersApi:
         response = self._session.request(
             "POST", f"{self._base}{path}", form=form, numbers_hint=hint
         )
-        _raise_for_error_code(decode_json(response), response, hint)
+        _raise_for_error_code(decode_json(response), response, hint, self._session)
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -491,15 +565,27 @@ def _number_filters(
     problems += _range_problems("index", index, 1, None)
     params: dict[str, str | int] = {"size": size, "index": index}
     if country is not None:
-        try:
-            params["country"] = validate_country(country)
-        except ValidationError as exc:
-            problems += [FieldError("country", e.message) for e in exc.errors]
+        code = _checked(validate_country, country, problems)
+        if code is not None:
+            params["country"] = code
     if application_id is not None:
         params["application_id"] = application_id
     if has_application is not None:
         # Lower-case words: the spec's boolean; the SDK's "True" is a quirk (section 6.1).
         params["has_application"] = "true" if has_application else "false"
+    _pattern_params(pattern, search_pattern, params, problems)
+    if problems:
+        raise ValidationError(problems, subject="number list request")
+    return params
+
+
+def _pattern_params(
+    pattern: str | None,
+    search_pattern: int | None,
+    params: dict[str, str | int],
+    problems: builtins.list[FieldError],
+) -> None:
+    """``pattern`` alone means "starts with" (the API's default); ``search_pattern`` needs it."""
     if search_pattern is not None:
         if search_pattern not in (0, 1, 2) or isinstance(search_pattern, bool):
             problems.append(
@@ -513,9 +599,24 @@ def _number_filters(
             params["search_pattern"] = search_pattern
     if pattern:
         params["pattern"] = pattern
-    if problems:
-        raise ValidationError(problems, subject="number list request")
-    return params
+
+
+def _checked(
+    check: Callable[[object], str], value: object, problems: builtins.list[FieldError]
+) -> str | None:
+    """Run one of the models' checks, collecting its problems instead of raising at once."""
+    try:
+        return check(value)
+    except ValidationError as exc:
+        problems.extend(exc.errors)
+        return None
+
+
+def _features(value: str | Sequence[str]) -> str | None:
+    """The API's spelling of a feature set (``"SMS,VOICE"``), or None if not allowed."""
+    items = value.split(",") if isinstance(value, str) else builtins.list(value)
+    wanted = frozenset(item.strip().upper() for item in items if isinstance(item, str))
+    return FEATURE_SETS.get(wanted)
 
 
 _HINTS: dict[str, str] = {
@@ -525,6 +626,7 @@ _HINTS: dict[str, str] = {
         "application exists with client.applications.get({app_id!r})"
     ),
     "unlink": "check the msisdn with client.numbers.list()",
+    "search": "check the country code and the filters",
     "buy": "check that {msisdn} is available for this country and the account has credit",
     "cancel": "check the msisdn with client.numbers.list()",
 }
@@ -541,14 +643,17 @@ def _hint_for(operation: str, msisdn: str | None = None, app_id: str | None = No
     return hint
 
 
-def _raise_for_error_code(body: Any, response: httpx.Response, hint: NumbersHint) -> None:
+def _raise_for_error_code(
+    body: Any, response: httpx.Response, hint: NumbersHint, session: HttpSession
+) -> None:
     """Vonage reports some Numbers failures as HTTP 200 with an ``error-code`` other than 200."""
     if not isinstance(body, Mapping) or "error-code" not in body:
         return
     code = str(body.get("error-code"))
     if code == "200":
         return
-    label = str(body.get("error-code-label", ""))
+    code = session.scrub(code)
+    label = session.scrub(str(body.get("error-code-label", "")))
     request = response.request
     raise NumbersError(
         response.status_code,

@@ -3,9 +3,10 @@
 Three jobs that share one concern, keys and the tokens made from them:
 
 * **Key pairs and files.** :func:`generate_key_pair` makes an RSA 2048 pair shaped like the one
-  Vonage returns on create [SPEC-APP-2.4.1 §1.6]; :func:`save_private_key` writes the private half
-  atomically with mode 0600; :func:`load_private_key` / :func:`load_public_key` read PEM text or a
-  file and explain every way a key can be wrong without ever echoing it.
+  Vonage returns on create [SPEC-APP-2.4.1] (reference 1.6); :func:`save_private_key` writes
+  the private half atomically with mode 0600; :func:`load_private_key` and
+  :func:`load_public_key` read PEM text or a file and explain every way a key can be wrong
+  without ever echoing it.
 * **Application JWTs** (RS256, section 4 of the reference): :func:`mint_jwt` and
   :func:`decode_jwt`, interchangeable with the official ``vonage_jwt`` package.
 * **Signed webhooks** (HS256 with the account's signature secret, section 3.6):
@@ -635,7 +636,7 @@ def _strip_bearer(token: object) -> str:
         return ""
     token = token.strip()
     scheme, _, rest = token.partition(" ")
-    if rest and scheme.lower() == "bearer":
+    if scheme.lower() == "bearer":
         token = rest.strip()
     return token
 

@@ -70,7 +70,7 @@ def _field_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> FieldInfo | 
     return info
 
 
-def _range_message(info: FieldInfo | None, error: dict[str, Any]) -> str:
+def _range_message(info: FieldInfo | None, error: Mapping[str, Any]) -> str:
     low, high = field_bounds(info) if info is not None else (None, None)
     if low is None and high is None:  # not a field we know: use pydantic's bound
         ctx = error.get("ctx", {})
@@ -85,7 +85,7 @@ def _range_message(info: FieldInfo | None, error: dict[str, Any]) -> str:
     return f"must be at most {high}{suffix}"
 
 
-def _choice_message(info: FieldInfo | None, field: str, error: dict[str, Any]) -> str:
+def _choice_message(info: FieldInfo | None, field: str, error: Mapping[str, Any]) -> str:
     choices = literal_choices(info.annotation) if info is not None else ()
     if not choices:
         return f"must be {error.get('ctx', {}).get('expected', 'one of the allowed values')}"
@@ -96,7 +96,7 @@ def _choice_message(info: FieldInfo | None, field: str, error: dict[str, Any]) -
     return "must be one of: " + ", ".join(choices)
 
 
-def _message(error: dict[str, Any], info: FieldInfo | None, field: str) -> str:
+def _message(error: Mapping[str, Any], info: FieldInfo | None, field: str) -> str:
     kind = error["type"]
     if kind in _PLAIN_MESSAGES:
         return _PLAIN_MESSAGES[kind]
@@ -136,6 +136,8 @@ def validate_model(model: type[M], data: object, *, subject: str) -> M:
     if not isinstance(data, Mapping):
         raise ValidationError([FieldError("", NOT_AN_OBJECT)], subject=subject)
     try:
-        return model.model_validate(data if isinstance(data, dict) else dict(data))
+        # Wire names only: an unknown key equal to a Python field name stays unknown.
+        body = data if isinstance(data, dict) else dict(data)
+        return model.model_validate(body, by_alias=True, by_name=False)
     except pydantic.ValidationError as exc:
         raise ValidationError(field_errors(exc, model), subject=subject) from None

@@ -65,8 +65,11 @@ class WireModel(BaseModel):
     model_config = ConfigDict(
         strict=True,  # JSON types as JSON means them: true is not 1, "5" is not 5
         extra="allow",  # unknown fields kept: the official SDK drops them, we must not
-        validate_by_name=True,  # Python code may use field names (``links=``) ...
-        validate_by_alias=True,  # ... and bodies use wire names (``_links``)
+        # Python code may use field names (``links=``); bodies are read by wire name only
+        # (``validate_model`` passes ``by_name=False``), so an unknown key that happens to
+        # equal a Python name (``links``) stays an unknown key instead of filling ``_links``.
+        validate_by_name=True,
+        validate_by_alias=True,
         hide_input_in_errors=True,  # a rejected value may be a secret: never echo it
         revalidate_instances="never",
     )
@@ -76,9 +79,7 @@ class WireModel(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        cls._wire_names = frozenset(wire_name(n, f) for n, f in cls.model_fields.items()) | set(
-            cls.model_fields
-        )
+        cls._wire_names = frozenset(wire_name(n, f) for n, f in cls.model_fields.items())
 
     @model_validator(mode="before")
     @classmethod

@@ -475,6 +475,9 @@ class ApplicationPage(WireModel):
     @model_validator(mode="before")
     @classmethod
     def _embed_applications(cls, data: Any) -> Any:
+        # Lets Python code pass ``applications=[...]``. A body always has ``_embedded``
+        # (the official SDK requires it), so a stray top-level "applications" key in a body
+        # that has ``_embedded`` stays an unknown key.
         if isinstance(data, Mapping) and "applications" in data and "_embedded" not in data:
             rest = {k: v for k, v in data.items() if k != "applications"}
             return {**rest, "_embedded": {"applications": data["applications"]}}

@@ -1,30 +1,19 @@
-"""Building blocks shared by the NCCO models: the wire-faithful base model and field types.
+"""The wire-faithful base of every NCCO object, and of every action.
 
-NCCO actions come from users' JSON and go back to Vonage as JSON, so every model here keeps
+NCCO actions come from users' JSON and go back to Vonage as JSON, so every model keeps
 exactly the keys it was given (unknown ones too, and in the same order) and emits nothing it
-was not given: no defaults are added on the way out. Limits live in the field types
-(:class:`Bounds`, :class:`Matches`, :class:`ItemCount`) so the validator, the builder and any
-form read them from one place. Messages are plain sentences naming the rule, because they are
-shown beside the offending field as they are.
+was not given: no defaults are added on the way out.
 """
 
 from __future__ import annotations
 
 import difflib
-import math
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
-from urllib.parse import urlsplit
+from typing import Any, ClassVar
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
-    GetCoreSchemaHandler,
-    PlainValidator,
     PrivateAttr,
     SerializerFunctionWrapHandler,
     ValidationInfo,
@@ -32,223 +21,15 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
-from pydantic_core import PydanticCustomError, core_schema
 
 from vonage_widgets.errors import FieldError
+from vonage_widgets.models.ncco_types import method_warning
 
-__all__ = [
-    "WIRE_CONTEXT",
-    "DOCUMENTED_METHODS",
-    "Bounds",
-    "EventMethod",
-    "HttpUrl",
-    "ItemCount",
-    "LanguageTag",
-    "Matches",
-    "NonEmptyStr",
-    "Number",
-    "Opt",
-    "UrlList",
-    "UrlOrUrls",
-    "method_warning",
-    "WireModel",
-    "field_bounds",
-    "is_http_url",
-]
-
-T = TypeVar("T")
+__all__ = ["WIRE_CONTEXT", "Action", "WireModel"]
 
 WIRE_CONTEXT: dict[str, bool] = {"wire": True}
 """Validation context meaning "this dict is JSON from the wire": Python field names such as
 ``from_`` are then reported as unknown keys instead of being accepted silently."""
-
-
-def _reject_null(value: T | None) -> T:
-    if value is None:
-        raise PydanticCustomError("null", "must not be null; leave the key out to use the default")
-    return value
-
-
-Opt = Annotated[T | None, AfterValidator(_reject_null)]
-"""An optional key: absent is fine, but an explicit JSON ``null`` is reported."""
-
-
-def _custom(kind: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(kind, message)  # type: ignore[arg-type]  # plain text, no template
-
-
-def _fmt(number: float) -> str:
-    return f"{number:g}"
-
-
-@dataclass(frozen=True, slots=True)
-class Bounds:
-    """An inclusive numeric range; ``maximum=None`` means no upper limit."""
-
-    minimum: float
-    maximum: float | None = None
-    unit: str = ""
-
-    @property
-    def rule(self) -> str:
-        """The range in words, as used in messages."""
-        unit = f" {self.unit}" if self.unit else ""
-        if self.maximum is None:
-            return f"must be {_fmt(self.minimum)}{unit} or more"
-        return f"must be between {_fmt(self.minimum)} and {_fmt(self.maximum)}{unit}"
-
-    def check(self, value: float) -> float:
-        """Return ``value`` if it lies in the range, else raise the rule's error."""
-        too_big = self.maximum is not None and value > self.maximum
-        if value < self.minimum or too_big:
-            raise _custom("range", self.rule)
-        return value
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
-
-
-@dataclass(frozen=True, slots=True)
-class Matches:
-    """A string that must match ``pattern`` completely; ``message`` says what is expected."""
-
-    pattern: str
-    message: str
-
-    def check(self, value: str) -> str:
-        """Return ``value`` if it matches, else raise with the rule's message."""
-        if re.fullmatch(self.pattern, value) is None:
-            raise _custom("pattern", self.message)
-        return value
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
-
-
-@dataclass(frozen=True, slots=True)
-class ItemCount:
-    """How many items an array may hold; ``message`` names the rule."""
-
-    minimum: int
-    maximum: int | None
-    message: str
-
-    def check(self, value: list[Any]) -> list[Any]:
-        """Return ``value`` if its length is allowed, else raise with the rule's message."""
-        if len(value) < self.minimum or (self.maximum is not None and len(value) > self.maximum):
-            raise _custom("item_count", self.message)
-        return value
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self.check, handler(source))
-
-
-def field_bounds(model: type[BaseModel], field: str) -> Bounds | None:
-    """The :class:`Bounds` declared on ``model.field`` (for forms and docs), if any."""
-    info = model.model_fields[field]
-    for item in _walk_metadata(info.annotation, info.metadata):
-        if isinstance(item, Bounds):
-            return item
-    return None
-
-
-def _walk_metadata(annotation: Any, metadata: list[Any]) -> Iterator[Any]:
-    yield from metadata
-    yield from getattr(annotation, "__metadata__", ())
-    for arg in getattr(annotation, "__args__", ()):
-        yield from _walk_metadata(arg, [])
-
-
-def _number(value: object) -> int | float:
-    # bool is an int subclass and JSON true must not pass as 1; NaN/inf are not JSON.
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _custom("number_type", "must be a number")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _custom("number_type", "must be a finite number")
-    return value
-
-
-Number = Annotated[int | float, PlainValidator(_number)]
-"""A JSON number kept as given: ``1`` stays an int and ``1.0`` a float, so round trips are exact."""
-
-
-def is_http_url(value: str) -> bool:
-    """True for an absolute ``http://`` or ``https://`` URL with a host and no spaces."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return (
-        parts.scheme in ("http", "https") and bool(parts.hostname) and not re.search(r"\s", value)
-    )
-
-
-def _http_url(value: str) -> str:
-    if not is_http_url(value):
-        raise _custom("url", "must be an absolute http:// or https:// URL")
-    return value
-
-
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
-"""An absolute http(s) URL (webhooks and audio files must be reachable by Vonage)."""
-
-
-def _not_a_string(value: object) -> object:
-    # The most common NCCO mistake: "eventUrl": "https://..." instead of a one-item array.
-    if isinstance(value, str):
-        raise _custom("url_list", "must be an array of URLs, even for one URL")
-    return value
-
-
-def _url_or_urls(value: object) -> str | list[str]:
-    # [DOC-NCCO] types connect ringbackTone as one URL, [PY] as a list: keep either as given.
-    if isinstance(value, str) and is_http_url(value):
-        return value
-    if isinstance(value, list) and value and all(isinstance(v, str) and is_http_url(v) for v in value):
-        return value
-    raise _custom("url", "must be an absolute http(s) URL or an array of them")
-
-
-UrlOrUrls = Annotated[str | list[str], PlainValidator(_url_or_urls)]
-"""One URL or an array of URLs, kept in the form given."""
-
-UrlList = Annotated[
-    list[HttpUrl],
-    BeforeValidator(_not_a_string),
-    ItemCount(1, None, "must hold at least one URL"),
-]
-"""``eventUrl`` and friends: always a JSON array of absolute http(s) URLs [DOC-NCCO]."""
-
-
-def _non_empty(value: str) -> str:
-    if not value.strip():
-        raise _custom("empty", "must not be empty")
-    return value
-
-
-NonEmptyStr = Annotated[str, AfterValidator(_non_empty)]
-"""A required name or identifier: blank strings are reported."""
-
-LanguageTag = Annotated[
-    str,
-    Matches(
-        r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*",
-        "must be a BCP-47 language tag such as en-US or en-GB",
-    ),
-]
-"""A BCP-47 language code (TTS and speech recognition languages) [DOC-NCCO]."""
-
-EventMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
-"""``eventMethod``: default POST [DOC-NCCO]. Only GET and POST are documented
-[SPEC-NCCO-SCHEMA]; the SDK sends any method, so other HTTP methods only draw a warning."""
-
-DOCUMENTED_METHODS = ("GET", "POST")
 
 
 class WireModel(BaseModel):
@@ -295,6 +76,10 @@ class WireModel(BaseModel):
         )
 
     @classmethod
+    def _alias_by_name(cls) -> dict[str, str]:
+        return {name: f.alias for name, f in cls.model_fields.items() if f.alias}
+
+    @classmethod
     def wire_keys(cls) -> tuple[str, ...]:
         """Every key this object understands on the wire (aliases, not Python names)."""
         return tuple(f.alias or name for name, f in cls.model_fields.items()) + tuple(
@@ -304,9 +89,10 @@ class WireModel(BaseModel):
     @model_serializer(mode="wrap")
     def _in_wire_order(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         out: dict[str, Any] = handler(self)
-        order = [self.KEY_RENAMES.get(k, k) for k in self._wire_keys]
-        if not order and self.DISCRIMINATOR is not None:
-            order = [self.DISCRIMINATOR]
+        renames = {**self._alias_by_name(), **self.KEY_RENAMES}
+        order = [renames.get(k, k) for k in self._wire_keys]
+        if self.DISCRIMINATOR is not None and self.DISCRIMINATOR not in order:
+            order.insert(0, self.DISCRIMINATOR)  # built in Python: lead with the kind
         ordered = {k: out[k] for k in order if k in out}
         ordered.update((k, v) for k, v in out.items() if k not in ordered)
         return ordered
@@ -316,10 +102,8 @@ class WireModel(BaseModel):
 
     def unknown_keys(self, prefix: str = "") -> Iterator[FieldError]:
         """Every key, here and in nested objects, that this model does not know."""
-        known = self.wire_keys()
         for key in [*(self.model_extra or {}), *self._python_names]:
-            hint = self.KEY_HINTS.get(key) or _did_you_mean(key, known)
-            yield FieldError(_join(prefix, key), f"is not a key of {self.WHAT}{hint}")
+            yield self.unknown_key(prefix, key)
         for name, info in type(self).model_fields.items():
             wire = info.alias or name
             value = getattr(self, name)
@@ -329,6 +113,12 @@ class WireModel(BaseModel):
                 for i, item in enumerate(value):
                     if isinstance(item, WireModel):
                         yield from item.unknown_keys(_join(prefix, f"{wire}.{i}"))
+
+    @classmethod
+    def unknown_key(cls, prefix: str, key: str) -> FieldError:
+        """The error for one unknown ``key``, with a hint when a known key is close."""
+        hint = cls.KEY_HINTS.get(key) or _did_you_mean(key, cls.wire_keys())
+        return FieldError(_join(prefix, key), f"is not a key of {cls.WHAT}{hint}")
 
     def rule_errors(self) -> list[FieldError]:
         """Cross-field rules this object breaks (paths relative to the object)."""
@@ -353,8 +143,32 @@ def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-def method_warning(method: str | None, path: str) -> list[FieldError]:
-    """Warn about an eventMethod other than the documented GET and POST."""
-    if method is None or method in DOCUMENTED_METHODS:
-        return []
-    return [FieldError(path, f"{method} is not documented for NCCO webhooks; use GET or POST")]
+class Action(WireModel):
+    """Base of every NCCO action: metadata used by the validator and the call simulator."""
+
+    DISCRIMINATOR: ClassVar[str | None] = "action"
+    synchronous: ClassVar[bool] = True
+    """Whether Vonage waits for this action to finish before the next one [DOC-NCCO 5.1]."""
+    expects_ncco_reply: ClassVar[bool] = False
+    """Whether the webhook this action calls may answer with an NCCO [DOC-NCCO][DOC-WH]."""
+    terminal: ClassVar[bool] = False
+    """Whether no later action of this NCCO can run after it."""
+
+    @property
+    def kind(self) -> str:
+        """The ``action`` value, e.g. ``"talk"``."""
+        return str(getattr(self, "action"))  # noqa: B009  # declared by each subclass
+
+    @property
+    def is_synchronous(self) -> bool:
+        """Whether this instance, with its options, blocks the next action."""
+        return self.synchronous
+
+    @property
+    def awaits_ncco(self) -> bool:
+        """Whether this instance's webhook reply may replace the rest of the NCCO."""
+        return self.expects_ncco_reply
+
+    def rule_warnings(self) -> list[FieldError]:
+        """Non-documented eventMethod values, for actions that have one."""
+        return method_warning(getattr(self, "eventMethod", None), "eventMethod")

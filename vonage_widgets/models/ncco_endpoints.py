@@ -12,18 +12,18 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from pydantic import Field
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.models.ncco_base import (
+from vonage_widgets.models.ncco_base import WireModel
+from vonage_widgets.models.ncco_types import (
     HttpUrl,
     Matches,
     NonEmptyStr,
     Opt,
-    WireModel,
 )
 
 __all__ = [
     "E164",
-    "WEBSOCKET_CONTENT_TYPES",
     "ENDPOINT_TYPES",
+    "WEBSOCKET_CONTENT_TYPES",
     "AppEndpoint",
     "Endpoint",
     "OnAnswer",
@@ -72,7 +72,7 @@ USER_TO_USER_MAX = 256
 class OnAnswer(WireModel):
     """An NCCO run on the callee before they join (``url``), with an optional ringback."""
 
-    WHAT: ClassVar[str] = "onAnswer"
+    WHAT: ClassVar[str] = "the onAnswer settings"
     KEY_HINTS: ClassVar[dict[str, str]] = {}
 
     url: HttpUrl
@@ -108,7 +108,7 @@ class AppEndpoint(WireModel):
 class WebsocketAuthorization(WireModel):
     """How the websocket handshake's Authorization header is set [SPEC-VOICE-1.10.0]."""
 
-    WHAT: ClassVar[str] = "websocket authorization"
+    WHAT: ClassVar[str] = "the websocket authorization"
 
     type: Literal["vonage", "custom"]
     value: Opt[str] = None

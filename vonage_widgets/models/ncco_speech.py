@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from vonage_widgets.models.ncco_base import (
+from vonage_widgets.models.ncco_base import WireModel
+from vonage_widgets.models.ncco_types import (
     Bounds,
     ItemCount,
     LanguageTag,
     Number,
     Opt,
-    WireModel,
 )
 
 __all__ = ["DTMF_DEFAULTS", "SPEECH_DEFAULTS", "Dtmf", "Speech"]

@@ -25,8 +25,8 @@ import pydantic
 from pydantic_core import ErrorDetails
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.models.ncco_actions import ACTIONS, Action
-from vonage_widgets.models.ncco_base import WIRE_CONTEXT
+from vonage_widgets.models.ncco_actions import ACTIONS
+from vonage_widgets.models.ncco_base import WIRE_CONTEXT, Action
 from vonage_widgets.models.ncco_endpoints import ENDPOINT_TYPES
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "MAX_NCCO_BYTES",
     "NccoCheck",
     "check_ncco",
+    "translate_error",
     "validate_ncco",
 ]
 
@@ -129,15 +130,13 @@ def _check_action(index: int, item: object, result: NccoCheck) -> Action | None:
     try:
         action = cls.model_validate(item, context=WIRE_CONTEXT)
     except pydantic.ValidationError as exc:
-        result.errors += [_translate(where, error) for error in exc.errors()]
+        result.errors += [translate_error(where, error) for error in exc.errors()]
         result.errors += _top_level_unknown_keys(where, cls, item)
         result.typed = False
         return None
     result.errors += action.unknown_keys(where)
     result.errors += [FieldError(f"{where}.{e.path}", e.message) for e in action.rule_errors()]
-    result.warnings += [
-        FieldError(f"{where}.{e.path}", e.message) for e in action.rule_warnings()
-    ]
+    result.warnings += [FieldError(f"{where}.{e.path}", e.message) for e in action.rule_warnings()]
     return action
 
 
@@ -152,13 +151,11 @@ def _unknown_action_message(name: object) -> str:
     return f"'{name}' is not a known action (known: {known}){hint}"
 
 
-def _top_level_unknown_keys(where: str, cls: type[Action], item: dict[str, Any]) -> list[FieldError]:
+def _top_level_unknown_keys(
+    where: str, cls: type[Action], item: dict[str, Any]
+) -> list[FieldError]:
     known = set(cls.wire_keys())
-    return [
-        FieldError(f"{where}.{key}", f"is not a key of {cls.WHAT}")
-        for key in item
-        if key not in known
-    ]
+    return [cls.unknown_key(where, str(key)) for key in item if key not in known]
 
 
 _TYPE_MESSAGES = {
@@ -175,7 +172,7 @@ _TYPE_MESSAGES = {
 }
 
 
-def _translate(where: str, error: ErrorDetails) -> FieldError:
+def translate_error(where: str, error: ErrorDetails) -> FieldError:
     """A pydantic error as a FieldError with the wire path and a plain message."""
     loc = _wire_loc(error["loc"])
     kind = error["type"]
@@ -189,6 +186,8 @@ def _translate(where: str, error: ErrorDetails) -> FieldError:
             message = f"is required: one of {', '.join(ENDPOINT_TYPES)}"
     else:
         message = _TYPE_MESSAGES.get(kind, error["msg"])
+        if kind.endswith("_type") and error.get("input", "") is None:
+            message += ", not null"
     return FieldError(".".join([where, *map(str, loc)]), message)
 
 

@@ -226,9 +226,7 @@ def _pattern_filter(params: Mapping[str, str]) -> Callable[[str], bool]:
     return lambda msisdn: msisdn.endswith(pattern)
 
 
-def _page(
-    items: list[dict[str, Any]], params: Mapping[str, str]
-) -> dict[str, Any]:
+def _page(items: list[dict[str, Any]], params: Mapping[str, str]) -> dict[str, Any]:
     """``{"count": total, "numbers": page}``; ``numbers`` left out when the page is empty."""
     size = _int(params, "size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     index = _int(params, "index", 1, 1, None)
@@ -284,7 +282,9 @@ def update_number(
         if voice_type == "app":  # deprecated spelling of app_id [SPEC-NUM-1.1.0]
             value = given["voiceCallbackValue"]
             if given.setdefault("app_id", value) != value:
-                raise _bad_request("voiceCallbackType app names a different application than app_id")
+                raise _bad_request(
+                    "voiceCallbackType app names a different application than app_id"
+                )
     elif "voiceCallbackValue" in given:
         raise _bad_request("voiceCallbackValue needs voiceCallbackType")
     mo_url = given.get("moHttpUrl")

@@ -33,7 +33,7 @@ PAYLOAD_VALIDATION = f"{_DOCS}/application#payload-validation"
 LIST_VALIDATION = f"{_DOCS}/application#list-validation"
 
 
-class Reply(Exception):  # noqa: N818 - a response in flight, not an error condition
+class Reply(Exception):
     """Raised by request handling to answer at once with ``response`` (usually an error)."""
 
     def __init__(self, response: Response) -> None:

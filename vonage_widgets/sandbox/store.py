@@ -229,8 +229,7 @@ class Store:
                 return None
             stamp = self.now()
             conn.execute(
-                "UPDATE applications SET document = ?, updated_at = ? "
-                "WHERE account = ? AND id = ?",
+                "UPDATE applications SET document = ?, updated_at = ? WHERE account = ? AND id = ?",
                 (_dumps(document), stamp, account, app_id),
             )
         return StoredApplication(app_id, account, document, current.created_at, stamp)

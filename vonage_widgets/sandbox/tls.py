@@ -146,7 +146,10 @@ def _server_cert_ok(path: Path, ca_cert: x509.Certificate, hosts: tuple[str, ...
 
 
 def _make_server_cert(
-    path: Path, ca_cert: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, hosts: tuple[str, ...]
+    path: Path,
+    ca_cert: x509.Certificate,
+    ca_key: ec.EllipticCurvePrivateKey,
+    hosts: tuple[str, ...],
 ) -> None:
     key = _new_key()
     public = key.public_key()
@@ -198,7 +201,7 @@ def ensure_tls_files(folder: Path | str, hosts: tuple[str, ...] = ()) -> TlsFile
         _make_ca(folder)
     ca_dir = folder / _CA_DIR
     ca_cert = x509.load_pem_x509_certificate((ca_dir / _CA_CERT).read_bytes())
-    wanted = DEFAULT_HOSTS + tuple(h for h in hosts if h and h not in ("0.0.0.0", "::"))  # noqa: S104
+    wanted = DEFAULT_HOSTS + tuple(h for h in hosts if h and h not in ("0.0.0.0", "::"))
     server = folder / _SERVER
     if not _server_cert_ok(server, ca_cert, wanted):
         ca_key = serialization.load_pem_private_key((ca_dir / _CA_KEY).read_bytes(), None)

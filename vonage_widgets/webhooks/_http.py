@@ -25,9 +25,7 @@ class Outcome:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def problem(
-    status: int, title: str, detail: str, errors: Sequence[FieldError] = ()
-) -> Outcome:
+def problem(status: int, title: str, detail: str, errors: Sequence[FieldError] = ()) -> Outcome:
     """An RFC 7807-shaped error answer, like the Vonage APIs this package talks to."""
     body: dict[str, Any] = {"title": title, "detail": detail}
     if errors:

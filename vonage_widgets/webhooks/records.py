@@ -142,13 +142,9 @@ class RequestLog:
                     break
                 self._changed.wait(remaining)
             seen = [f"{r.kind} {r.payload.get('status', '')}".strip() for r in self._records]
-        what = " ".join(
-            [kind or "any", "webhook"] + [f"with {k}={v!r}" for k, v in wanted.items()]
-        )
+        what = " ".join([kind or "any", "webhook"] + [f"with {k}={v!r}" for k, v in wanted.items()])
         summary = ", ".join(seen[-10:]) or "none"
-        raise RequestTimeout(
-            f"no {what} arrived within {timeout:g} s (received so far: {summary})"
-        )
+        raise RequestTimeout(f"no {what} arrived within {timeout:g} s (received so far: {summary})")
 
 
 def _matches(record: WebhookRecord, kind: str | None, wanted: Mapping[str, Any]) -> bool:

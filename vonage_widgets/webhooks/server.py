@@ -7,11 +7,11 @@ DataFrame. Decisions where the reference leaves room are listed in :class:`Webho
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import SecretStr
@@ -23,7 +23,15 @@ from starlette.routing import Route
 
 from vonage_widgets._server import BackgroundServer
 from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
-from vonage_widgets.redact import mask, redact
+from vonage_widgets.redact import mask
+from vonage_widgets.webhooks._http import (
+    Outcome,
+    decode_body,
+    describe,
+    ordered_query,
+    original_type,
+    problem,
+)
 from vonage_widgets.webhooks.answer import AnswerRequest
 from vonage_widgets.webhooks.records import (
     RequestKind,
@@ -55,24 +63,6 @@ DEFAULT_NCCO: list[dict[str, Any]] = [
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 _WEBHOOK_METHODS = ("GET", "POST")  # Vonage sends either, as configured [reference 3.2, 3.3]
-
-
-@dataclass(slots=True)
-class _Outcome:
-    """How the server answers one request, and what to record about it."""
-
-    status: int
-    content: Any = None  # JSON to send; None means an empty body
-    error: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _problem(status: int, title: str, detail: str, errors: list[FieldError] = ()) -> _Outcome:  # type: ignore[assignment]
-    """An RFC 7807-shaped error body, like the APIs this package talks to."""
-    body: dict[str, Any] = {"title": title, "detail": detail}
-    if errors:
-        body["invalid_parameters"] = [{"name": e.path, "reason": e.message} for e in errors]
-    return _Outcome(status, body, error=f"{title}: {detail}")
 
 
 class WebhookServer:
@@ -125,14 +115,10 @@ class WebhookServer:
         public_url: str | None = None,
         max_records: int = 10_000,
     ) -> None:
-        self._paths: dict[str, RequestKind] = _check_paths(
-            answer=answer_path, event=event_path, fallback=fallback_path
-        )
-        self.answer_path, self.event_path, self.fallback_path = (
-            answer_path,
-            event_path,
-            fallback_path,
-        )
+        self._paths = _check_paths(answer=answer_path, event=event_path, fallback=fallback_path)
+        self.answer_path = answer_path
+        self.event_path = event_path
+        self.fallback_path = fallback_path
         if isinstance(signature_secret, str):
             signature_secret = SecretStr(signature_secret)
         self._secret: SecretStr | None = signature_secret or None
@@ -197,7 +183,7 @@ class WebhookServer:
         where = self._server.url if self._server.port else f"{self._server.host}:<not started>"
         return (
             f"WebhookServer(url={where!r}, running={self.running}, "
-            f"signature_secret={mask(self._secret.get_secret_value() if self._secret else None)!r}, "
+            f"signature_secret={mask(self._secret_value())!r}, "
             f"validate={self.validate}, requests={len(self._log)})"
         )
 
@@ -304,9 +290,9 @@ class WebhookServer:
         method = request.method.upper()
         path = request.url.path
         kind: RequestKind = self._paths.get(path, "unknown")
-        query = _ordered_query(request)
+        query = ordered_query(request)
         raw = await request.body()
-        body, body_is_json = _decode_body(raw)
+        body, body_is_json = decode_body(raw)
 
         payload: dict[str, Any] = {}
         signed: bytes | Mapping[str, Any] | None
@@ -315,7 +301,7 @@ class WebhookServer:
         else:
             payload = body if isinstance(body, dict) else {}
             signed = raw if body_is_json else None
-        secret = self._secret.get_secret_value() if self._secret else None
+        secret = self._secret_value()
         signature = check_signature(request.headers.get("authorization"), secret, signed)
 
         try:
@@ -323,7 +309,7 @@ class WebhookServer:
             if outcome is None:
                 outcome = await self._serve(kind, payload)
         except Exception as exc:  # a bug in our own code must not kill the connection
-            outcome = _problem(500, "webhook server error", _describe(exc, secret))
+            outcome = problem(500, "webhook server error", describe(exc, secret))
 
         self._log.add(
             WebhookRecord(
@@ -351,137 +337,103 @@ class WebhookServer:
 
     def _refusal(
         self, kind: RequestKind, method: str, signature: str, body: Any, body_is_json: bool
-    ) -> _Outcome | None:
+    ) -> Outcome | None:
         """The error answer for a request this server will not serve, else ``None``."""
         if kind == "unknown":
             known = ", ".join(self._paths)
-            return _problem(404, "not found", f"no webhook at this path; this server answers {known}")
+            return problem(404, "not found", f"no webhook here; this server answers {known}")
         if method not in _WEBHOOK_METHODS:
-            outcome = _problem(405, "method not allowed", f"{kind} webhooks use GET or POST")
+            outcome = problem(405, "method not allowed", f"{kind} webhooks use GET or POST")
             outcome.headers["Allow"] = ", ".join(_WEBHOOK_METHODS)
             return outcome
         if is_invalid(signature):
-            return _problem(401, "invalid signature", signature.removeprefix("invalid: "))
+            return problem(401, "invalid signature", signature.removeprefix("invalid: "))
         if signature == UNSIGNED and self.reject_unsigned:
-            return _problem(
+            return problem(
                 401,
                 "unsigned webhook",
                 "no 'Authorization: Bearer <jwt>' header, and this server requires signed "
                 "webhooks (reject_unsigned=True)",
             )
         if method == "POST" and body is not None and not (body_is_json and isinstance(body, dict)):
-            return _problem(400, "bad request", "a POST webhook body must be a JSON object")
+            return problem(400, "bad request", "a POST webhook body must be a JSON object")
         return None
 
-    async def _serve(self, kind: RequestKind, payload: dict[str, Any]) -> _Outcome:
-        if kind == "event" or (kind == "fallback" and _original_type(payload) == "event"):
+    async def _serve(self, kind: RequestKind, payload: dict[str, Any]) -> Outcome:
+        payload = copy.deepcopy(payload)  # what the user's code changes, the record keeps as sent
+        if kind == "event" or (kind == "fallback" and original_type(payload) == "event"):
             return await self._on_event(payload)
         return await self._answer(AnswerRequest.from_payload(payload))
 
-    async def _answer(self, call: AnswerRequest) -> _Outcome:
+    async def _answer(self, call: AnswerRequest) -> Outcome:
         source = self._ncco
         if not callable(source):
-            return _Outcome(200, source)  # validated once, when it was set
+            return Outcome(200, copy.deepcopy(source))  # validated once, when it was set
         try:
             ncco = await run_in_threadpool(source, call)
         except Exception as exc:
             return self._raised("ncco", exc)
         return self._reply(ncco, "ncco")
 
-    async def _on_event(self, payload: dict[str, Any]) -> _Outcome:
+    async def _on_event(self, payload: dict[str, Any]) -> Outcome:
         handler = self.on_event
         if handler is None:
-            return _Outcome(204)
+            return Outcome(204)
         try:
             reply = await run_in_threadpool(handler, payload)
         except Exception as exc:
             return self._raised("on_event", exc)
         if reply is None:
-            return _Outcome(204)
+            return Outcome(204)
         return self._reply(reply, "on_event")
 
-    def _reply(self, ncco: Any, origin: str) -> _Outcome:
+    def _reply(self, ncco: Any, origin: str) -> Outcome:
         """Serve what the user's function returned, unless it is not a valid NCCO."""
         try:
-            wire = to_wire(ncco)
-            json.dumps(wire)  # fail here, with a clear record, rather than mid-response
+            wire = to_wire(ncco)  # fails here, with a clear record, rather than mid-response
         except (TypeError, ValueError) as exc:
             return self._raised(origin, exc, doing="returned something that is not an NCCO")
         if self.validate:
             problems = ncco_problems(wire)
             if problems:
                 listed = "; ".join(str(p) for p in problems)
-                outcome = _problem(
-                    500, "invalid NCCO", f"{origin} returned an invalid NCCO: {listed}", problems
-                )
-                return outcome
-        return _Outcome(200, wire)
+                detail = f"{origin} returned an invalid NCCO: {listed}"
+                return problem(500, "invalid NCCO", detail, problems)
+        return Outcome(200, wire)
 
-    def _raised(self, origin: str, exc: Exception, *, doing: str = "raised") -> _Outcome:
-        secret = self._secret.get_secret_value() if self._secret else None
-        return _problem(500, f"{origin} {doing}", _describe(exc, secret))
+    def _raised(self, origin: str, exc: Exception, *, doing: str = "raised") -> Outcome:
+        return problem(500, f"{origin} {doing}", describe(exc, self._secret_value()))
+
+    def _secret_value(self) -> str | None:
+        return self._secret.get_secret_value() if self._secret else None
 
 
 # -------------------------------------------------------------------- helpers
 
 
-def _check_paths(**paths: str) -> dict[str, RequestKind]:
+def _check_paths(answer: str, event: str, fallback: str) -> dict[str, RequestKind]:
+    """Map each path to its kind; paths must be absolute and distinct."""
+    kinds: list[tuple[RequestKind, str]] = [
+        ("answer", answer),
+        ("event", event),
+        ("fallback", fallback),
+    ]
     problems = [
-        FieldError(f"{name}_path", "must start with '/'")
-        for name, path in paths.items()
+        FieldError(f"{kind}_path", "must start with '/'")
+        for kind, path in kinds
         if not path.startswith("/")
     ]
-    seen: dict[str, str] = {}
-    for name, path in paths.items():
-        if path in seen:
-            problems.append(FieldError(f"{name}_path", f"must differ from {seen[path]}_path"))
-        seen.setdefault(path, name)
+    by_path: dict[str, RequestKind] = {}
+    for kind, path in kinds:
+        if path in by_path:
+            problems.append(FieldError(f"{kind}_path", f"must differ from {by_path[path]}_path"))
+        else:
+            by_path[path] = kind
     if problems:
         raise ValidationError(problems, subject="webhook paths")
-    kinds: dict[str, Literal["answer", "event", "fallback"]] = {
-        "answer": "answer",
-        "event": "event",
-        "fallback": "fallback",
-    }
-    return {path: kinds[name] for name, path in paths.items()}
+    return by_path
 
 
 def _is_ncco_value(value: Any) -> bool:
-    """An ``Ncco`` builder may be callable-looking; lists and builders are values, not functions."""
+    """Lists and builders are NCCO values even if they happen to be callable."""
     return isinstance(value, list | tuple) or hasattr(value, "actions")
-
-
-def _ordered_query(request: Request) -> dict[str, str]:
-    """Query parameters in the order sent (Vonage hashes them in that order [reference 3.6])."""
-    query: dict[str, str] = {}
-    for key, value in request.query_params.multi_items():
-        query[key] = value
-    return query
-
-
-def _decode_body(raw: bytes) -> tuple[Any, bool]:
-    """``(parsed JSON, True)``, ``(text, False)`` for a non-JSON body, ``(None, False)`` if empty."""
-    if not raw.strip():
-        return None, False
-    text = raw.decode("utf-8", "replace")
-    try:
-        return json.loads(text), True
-    except ValueError:
-        return text, False
-
-
-def _original_type(payload: Mapping[str, Any]) -> str:
-    """``original_request.type`` of a fallback request (an object, or JSON text in a GET)."""
-    original = payload.get("original_request")
-    if isinstance(original, str):
-        try:
-            original = json.loads(original)
-        except ValueError:
-            return "answer"
-    if isinstance(original, Mapping):
-        return str(original.get("type") or "answer")
-    return "answer"
-
-
-def _describe(exc: BaseException, secret: str | None) -> str:
-    return redact(f"{type(exc).__name__}: {exc}", secret)

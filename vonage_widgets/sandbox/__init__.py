@@ -1,0 +1,19 @@
+"""The embedded sandbox: a local emulator of the Vonage Application API v2 and Numbers API.
+
+``Sandbox`` serves both APIs on one loopback host from a background thread, with state in
+SQLite, so notebooks and tests run offline and the official Vonage SDK works against it
+unchanged. The modules, one job each: ``server`` (the ``Sandbox`` class), ``app`` (HTTP
+routes), ``applications`` and ``numbers`` (API semantics), ``store`` (SQLite), ``problems``
+(error bodies), ``ids`` (ids and clock), ``tls`` (local CA and certificate).
+"""
+
+from __future__ import annotations
+
+from vonage_widgets.sandbox.server import (
+    DEFAULT_API_KEY,
+    DEFAULT_API_SECRET,
+    DEFAULT_DB_NAME,
+    Sandbox,
+)
+
+__all__ = ["DEFAULT_API_KEY", "DEFAULT_API_SECRET", "DEFAULT_DB_NAME", "Sandbox"]

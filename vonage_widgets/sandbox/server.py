@@ -1,0 +1,195 @@
+"""The :class:`Sandbox`: the emulator served on loopback from a background thread.
+
+It runs inside a Jupyter kernel as well as in a plain script or the CLI, because the server
+has its own thread and event loop (``vonage_widgets._server.BackgroundServer``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+
+from vonage_widgets._server import BackgroundServer
+from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
+from vonage_widgets.redact import mask
+from vonage_widgets.sandbox.app import build_app
+from vonage_widgets.sandbox.ids import Clock, IdFactory
+from vonage_widgets.sandbox.store import Store
+from vonage_widgets.sandbox.tls import ensure_tls_files
+
+__all__ = ["DEFAULT_API_KEY", "DEFAULT_API_SECRET", "DEFAULT_DB_NAME", "Sandbox"]
+
+DEFAULT_API_KEY = "sandbox"
+"""API key of the sandbox's built-in account (documented, not a secret)."""
+DEFAULT_API_SECRET = "sandbox-secret"  # noqa: S105 - a documented, public, local-only value
+"""API secret of the built-in account. Public on purpose: the sandbox only listens on
+loopback and holds no real data."""
+DEFAULT_DB_NAME = "sandbox.sqlite3"
+"""File name of the shared database under ``platformdirs.user_data_dir("vonage-widgets")``."""
+
+_TLS_FOLDER = "sandbox-tls"
+
+
+def _checked_accounts(accounts: Mapping[str, str] | None) -> dict[str, str]:
+    if accounts is None:
+        return {DEFAULT_API_KEY: DEFAULT_API_SECRET}
+    problems = []
+    if not accounts:
+        problems.append(FieldError("accounts", "must name at least one api_key"))
+    for key, secret in accounts.items():
+        if not isinstance(key, str) or not key or ":" in key:
+            problems.append(
+                FieldError("accounts", "each api_key must be a non-empty string without ':'")
+            )
+        if not isinstance(secret, str) or not secret:
+            problems.append(
+                FieldError(f"accounts.{key}", "the api_secret must be a non-empty string")
+            )
+    if problems:
+        raise ValidationError(problems, subject="sandbox accounts")
+    return dict(accounts)
+
+
+class Sandbox:
+    """A local emulator of the Application API v2 and the Numbers API on one loopback host.
+
+    ``db``: ``None`` for a temporary database (kept for this object's life, across
+    stop/start), ``"default"`` for a file shared by every session
+    (``platformdirs.user_data_dir("vonage-widgets")``), or a path. ``accounts`` maps API keys
+    to secrets; by default one account, :data:`DEFAULT_API_KEY` / :data:`DEFAULT_API_SECRET`.
+    ``seed`` makes ids and timestamps reproducible. ``tls=True`` serves HTTPS with a local
+    CA (:attr:`ca_file`), which the official Vonage SDK needs (it always uses https).
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        db: str | Path | None = None,
+        accounts: Mapping[str, str] | None = None,
+        seed: int | str | None = None,
+        tls: bool = False,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.db = db
+        self.seed = seed
+        self.tls = tls
+        self._accounts = _checked_accounts(accounts)
+        self._tempdir: tempfile.TemporaryDirectory[str] | None = None
+        self._server: BackgroundServer | None = None
+        self._store: Store | None = None
+        self._ca_file: Path | None = None
+
+    # -- where things live -------------------------------------------------------------
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite file (for ``db=None``, inside a temporary folder made on first use)."""
+        if self.db is None:
+            if self._tempdir is None:
+                self._tempdir = tempfile.TemporaryDirectory(prefix="vonage-widgets-sandbox-")
+            return Path(self._tempdir.name) / DEFAULT_DB_NAME
+        if str(self.db) == "default":
+            return Path(platformdirs.user_data_dir("vonage-widgets")) / DEFAULT_DB_NAME
+        return Path(self.db).expanduser()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """True between :meth:`start` and :meth:`stop`."""
+        return self._server is not None and self._server.running
+
+    def start(self) -> Sandbox:
+        """Open the database and serve; returns ``self``. Starting twice is harmless."""
+        if self.running:
+            return self
+        path = self.db_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ids = IdFactory(self.seed)
+        store = Store(path, ids=ids, clock=Clock(fixed=self.seed is not None))
+        certfile = keyfile = None
+        try:
+            if self.tls:
+                files = ensure_tls_files(path.parent / _TLS_FOLDER, hosts=(self.host,))
+                self._ca_file = files.ca_file
+                certfile, keyfile = str(files.cert_file), str(files.key_file)
+            server = BackgroundServer(
+                build_app(store, self._accounts, ids, close_connections=self.tls),
+                host=self.host,
+                port=self.port,
+                ssl_certfile=certfile,
+                ssl_keyfile=keyfile,
+                name="sandbox",
+            )
+            server.start()
+        except BaseException:
+            store.close()
+            raise
+        self._store, self._server = store, server
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the database (its file keeps the state)."""
+        server, store = self._server, self._store
+        self._server = self._store = None
+        if server is not None:
+            server.stop()
+        if store is not None:
+            store.close()
+
+    def close(self) -> None:
+        """Stop, and delete the temporary database if there is one."""
+        self.stop()
+        if self._tempdir is not None:
+            self._tempdir.cleanup()
+            self._tempdir = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what a client needs ---------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``https://127.0.0.1:53123`` (both APIs live on it)."""
+        if self._server is None:
+            raise VonageWidgetsError("the sandbox is not running: call start() first")
+        return self._server.url
+
+    @property
+    def api_key(self) -> str:
+        """The first account's API key."""
+        return next(iter(self._accounts))
+
+    @property
+    def api_secret(self) -> str:
+        """The first account's API secret (masked in the repr)."""
+        return self._accounts[self.api_key]
+
+    @property
+    def accounts(self) -> dict[str, str]:
+        """A copy of every account: API key to secret."""
+        return dict(self._accounts)
+
+    @property
+    def ca_file(self) -> str | None:
+        """Path of the CA certificate to trust (``tls=True`` and started), else None."""
+        return None if self._ca_file is None or not self.tls else str(self._ca_file)
+
+    def __repr__(self) -> str:
+        where = self._server.url if self._server is not None else "stopped"
+        return (
+            f"Sandbox({where}, api_key={self.api_key!r}, api_secret={mask(self.api_secret)!r}, "
+            f"db={str(self.db_path) if self.db is not None else '<temporary>'!r})"
+        )

@@ -1,0 +1,49 @@
+"""pandas tables of applications, capabilities, webhooks, numbers and audit findings.
+
+Built from the models only (no HTTP, no widgets): pass what the client returned. Every
+function returns a plain DataFrame with fixed columns and a deterministic row order, also for
+empty input; :func:`styled` adds a readable HTML face for notebooks. The reference tables are
+generated from the models' catalog, so they always match what the form and sandbox enforce.
+"""
+
+from __future__ import annotations
+
+from vonage_widgets.tables._common import UNKNOWN_APPLICATION
+from vonage_widgets.tables.applications import (
+    WEBHOOK_COLUMNS,
+    capabilities_table,
+    present_capabilities,
+    webhooks_table,
+)
+from vonage_widgets.tables.display import DEFAULT_MAX_ROWS, SEVERITY_COLOURS, StyledTable, styled
+from vonage_widgets.tables.findings import AUDIT_COLUMNS, SEVERITIES, Severity, audit
+from vonage_widgets.tables.numbers import NUMBER_COLUMNS, linked_application_id, numbers_table
+from vonage_widgets.tables.reference import (
+    CAPABILITY_REFERENCE_COLUMNS,
+    WEBHOOK_REFERENCE_COLUMNS,
+    capabilities_reference,
+    webhooks_reference,
+)
+
+__all__ = [
+    "AUDIT_COLUMNS",
+    "CAPABILITY_REFERENCE_COLUMNS",
+    "DEFAULT_MAX_ROWS",
+    "NUMBER_COLUMNS",
+    "SEVERITIES",
+    "SEVERITY_COLOURS",
+    "UNKNOWN_APPLICATION",
+    "WEBHOOK_COLUMNS",
+    "WEBHOOK_REFERENCE_COLUMNS",
+    "Severity",
+    "StyledTable",
+    "audit",
+    "capabilities_reference",
+    "capabilities_table",
+    "linked_application_id",
+    "numbers_table",
+    "present_capabilities",
+    "styled",
+    "webhooks_reference",
+    "webhooks_table",
+]

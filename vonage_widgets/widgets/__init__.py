@@ -1,0 +1,11 @@
+"""Jupyter widgets: views over the models and the client (no API logic of their own).
+
+Each widget gets a client passed in and puts its results in trait values and attributes, so
+notebooks and tests drive it through plain methods, ``.value`` and ``.click()``.
+"""
+
+from __future__ import annotations
+
+from vonage_widgets.widgets.application_form import NEW_APPLICATION, ApplicationForm
+
+__all__ = ["NEW_APPLICATION", "ApplicationForm"]

@@ -1,0 +1,132 @@
+"""Plain helpers of the application form: change lists, key file names, error routing.
+
+Private to :mod:`vonage_widgets.widgets`; no widgets here, so each piece is easy to test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+import platformdirs
+
+from vonage_widgets.errors import FieldError
+from vonage_widgets.keys import fingerprint
+
+__all__ = [
+    "CHANGE_COLUMNS",
+    "KEY_FILE_SUFFIX",
+    "changes_frame",
+    "default_keys_dir",
+    "flatten",
+    "key_file_name",
+    "route_errors",
+    "safe_name",
+]
+
+CHANGE_COLUMNS: Final = ("field", "before", "after")
+"""Columns of :func:`changes_frame`: wire path, value before, value after (``None`` = absent)."""
+
+KEY_FILE_SUFFIX: Final = ".key"
+_SAFE_NAME_LENGTH = 40
+_PUBLIC_KEY_FIELD = "keys.public_key"
+
+
+def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Every leaf of a JSON object by dotted wire path; an empty object is a leaf (``{}``)."""
+    leaves: dict[str, Any] = {}
+    for key, value in document.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping) and value:
+            leaves.update(flatten(value, path))
+        else:
+            leaves[path] = value
+    return leaves
+
+
+def _shown(path: str, value: Any) -> Any:
+    # A PEM public key is long and unreadable in a table; its fingerprint identifies it.
+    if path == _PUBLIC_KEY_FIELD and isinstance(value, str):
+        try:
+            return f"public key {fingerprint(value)}"
+        except Exception:  # a key the API holds but we cannot parse: show it as it is
+            return value
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def changes_frame(
+    before: Mapping[str, Any], after: Mapping[str, Any], extra: Iterable[tuple[str, Any]] = ()
+) -> pd.DataFrame:
+    """The fields that differ between two documents, one row each, in the ``after`` order.
+
+    ``None`` marks a field that is absent on that side. ``extra`` adds rows for changes that
+    are not in ``after`` yet (a key pair generated on save).
+    """
+    old, new = flatten(before), flatten(after)
+    order = list(new) + [p for p in old if p not in new]
+    rows = [
+        (path, _shown(path, old.get(path)), _shown(path, new.get(path)))
+        for path in order
+        if old.get(path) != new.get(path) or (path in old) != (path in new)
+    ]
+    rows += [(path, _shown(path, old.get(path)), value) for path, value in extra]
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS), dtype=object)
+
+
+def safe_name(name: str) -> str:
+    """A file-name-safe form of an application name: lower case, letters, digits and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:_SAFE_NAME_LENGTH].rstrip("-") or "application"
+
+
+def key_file_name(name: str, public_pem: str | None) -> str:
+    """``<safe-name>-<short-id>.key``; the short id is 8 hex digits of the key's fingerprint.
+
+    The fingerprint, not the application id: the file is written before the create request,
+    when there is no id yet, and a rotated key then never collides with the previous file.
+    """
+    short = fingerprint(public_pem).split(":", 1)[1][:8] if public_pem else "<fingerprint>"
+    return f"{safe_name(name)}-{short}{KEY_FILE_SUFFIX}"
+
+
+def default_keys_dir() -> Path:
+    """Where private keys go when the form is given no folder: ``<home>/keys``.
+
+    ``<home>`` is ``VONAGE_WIDGETS_HOME`` or the platform's user data folder for
+    ``vonage-widgets`` (the rule the workbook follows too, see the contract).
+    """
+    home = os.environ.get("VONAGE_WIDGETS_HOME")
+    base = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("vonage-widgets"))
+    return base / "keys"
+
+
+def route_errors(
+    errors: Iterable[FieldError], targets: Iterable[str]
+) -> tuple[dict[str, list[str]], list[FieldError]]:
+    """Send each error to the field whose path is its longest known prefix.
+
+    Returns (messages per target path, errors with no target). ``capabilities.voice.x.y``
+    falls back to ``capabilities.voice.x`` and so on; an error on a capability the form does
+    not model (``capabilities.video...``) or on the document (``""``) has no target.
+    """
+    known = set(targets)
+    routed: dict[str, list[str]] = {}
+    general: list[FieldError] = []
+    for error in errors:
+        parts = error.path.split(".") if error.path else []
+        target = next(
+            (".".join(parts[:n]) for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in known),
+            None,
+        )
+        if target is None:
+            general.append(error)
+        elif target == error.path:
+            routed.setdefault(target, []).append(error.message)
+        else:  # say which part of the field it is about
+            rest = error.path[len(target) + 1 :]
+            routed.setdefault(target, []).append(f"{rest}: {error.message}")
+    return routed, general

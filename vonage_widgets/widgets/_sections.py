@@ -1,0 +1,273 @@
+"""Capability sections of the application form, built entirely from ``models.catalog``.
+
+Private to :mod:`vonage_widgets.widgets`. A :class:`CapabilitySection` is a toggle that
+reveals one capability's fields: per webhook an address, a method dropdown offering only the
+catalog's methods and (voice) the two timeouts with their ranges; then the capability's
+settings. Nothing here types a limit, a method or an enum value: all of it comes from the
+catalog, which reads the models.
+
+Building a document is an overlay (see :func:`overlay`): start from the loaded capability
+(unknown fields included) and write only the fields the person changed, so a round trip
+through the form never drops or invents anything.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from collections.abc import Iterable
+from typing import Any
+
+import ipywidgets as ipw
+
+from vonage_widgets.models import CapabilitySpec, Range, SettingSpec, WebhookSpec
+from vonage_widgets.widgets._rows import (
+    ABSENT,
+    BoolRow,
+    ChoiceRow,
+    FieldRow,
+    IntRow,
+    MessageSlot,
+    TextRow,
+    help_html,
+)
+
+__all__ = ["CapabilitySection", "WebhookRows", "overlay", "setting_row", "title_html"]
+
+NOT_SET = "(not set)"
+"""Dropdown label for "leave this field out" on fields without an API default."""
+
+
+def overlay(target: dict[str, Any], rows: Iterable[FieldRow]) -> None:
+    """Write each changed row's value into ``target``; an absent value removes the key.
+
+    Unchanged rows leave ``target`` as loaded, so a field the person never touched keeps its
+    exact wire value (or stays absent and Vonage keeps applying its default).
+    """
+    for row in rows:
+        if not row.changed:
+            continue
+        value = row.read()
+        if value is ABSENT:
+            target.pop(row.key, None)
+        else:
+            target[row.key] = value
+
+
+def _humanise(wire_name: str) -> str:
+    return wire_name.replace("_", " ").capitalize()
+
+
+def _range_help(description: str, limits: Range) -> str:
+    unit = f" {limits.unit}" if limits.unit else ""
+    default = f"; empty = Vonage's default, {limits.default}" if limits.default is not None else ""
+    return f"{description} Allowed: {limits.minimum} to {limits.maximum}{unit}{default}."
+
+
+def setting_row(prefix: str, spec: SettingSpec) -> FieldRow:
+    """The row for one catalog setting: checkbox, whole-number box, dropdown or text box."""
+    path = f"{prefix}.{spec.name}"
+    title = spec.title or _humanise(spec.name)
+    if spec.kind == "bool":
+        return BoolRow(path, title, spec.description, default=spec.default)
+    if spec.kind == "int":
+        limits = Range(spec.minimum or 0, spec.maximum or 0, spec.default, spec.unit)
+        help_text = (
+            _range_help(spec.description, limits)
+            if spec.minimum is not None and spec.maximum is not None
+            else spec.description
+        )
+        return IntRow(
+            path,
+            title,
+            help_text,
+            minimum=spec.minimum,
+            maximum=spec.maximum,
+            default=spec.default,
+        )
+    if spec.kind == "enum":
+        return ChoiceRow(
+            path,
+            title,
+            spec.description,
+            choices=spec.choices,
+            default=spec.default,
+            absent_label=NOT_SET if spec.default is None else None,
+        )
+    return TextRow(path, title, spec.description)
+
+
+class WebhookRows:
+    """The rows of one webhook: address, method and (when the catalog has them) timeouts."""
+
+    def __init__(self, prefix: str, spec: WebhookSpec) -> None:
+        self.spec = spec
+        self.path = f"{prefix}.webhooks.{spec.name}"
+        fields = spec.model.model_fields
+        self.address = TextRow(
+            f"{self.path}.address",
+            spec.title or _humanise(spec.name),
+            spec.description,
+            placeholder="https://example.com/" + spec.name.removesuffix("_url"),
+            strip=True,
+        )
+        self.method = ChoiceRow(
+            f"{self.path}.http_method",
+            "HTTP method",
+            fields["http_method"].description or "",
+            choices=spec.methods,
+            default=spec.default_method,
+            absent_label=NOT_SET if spec.default_method is None else None,
+        )
+        self.timeouts: list[IntRow] = []
+        for name in ("connect_timeout", "socket_timeout"):
+            limits: Range | None = getattr(spec, name)
+            if limits is None:
+                continue
+            description = fields[name].description or ""
+            self.timeouts.append(
+                IntRow(
+                    f"{self.path}.{name}",
+                    f"{spec.title or spec.name}: {_humanise(name).lower()}",
+                    _range_help(description, limits),
+                    minimum=limits.minimum,
+                    maximum=limits.maximum,
+                    default=limits.default,
+                )
+            )
+
+    @property
+    def rows(self) -> list[FieldRow]:
+        """Every row of this webhook, address first."""
+        return [self.address, self.method, *self.timeouts]
+
+    def build(self, base: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The webhook object, or ``None`` when the person left (or made) it empty.
+
+        Clearing the address removes the webhook, unless another of its fields was changed
+        to a value: then the webhook stays and the model reports the missing address.
+        """
+        hook = copy.deepcopy(base) if base is not None else {}
+        overlay(hook, self.rows)
+        if "address" in hook:
+            return hook
+        edited = any(r.changed and r.read() is not ABSENT for r in self.rows[1:])
+        return hook if edited else None
+
+    def show(self, hook: dict[str, Any] | None) -> None:
+        """Fill the rows from a webhook object (``None``: the webhook is not set)."""
+        hook = hook or {}
+        for row in self.rows:
+            row.show(hook.get(row.key, ABSENT))
+
+
+class CapabilitySection:
+    """One capability: a toggle, a description, and the fields the toggle reveals."""
+
+    def __init__(self, spec: CapabilitySpec) -> None:
+        self.spec = spec
+        self.path = f"capabilities.{spec.name}"
+        self.toggle = ipw.Checkbox(
+            value=False,
+            description=spec.title or spec.name,
+            indent=False,
+            layout=ipw.Layout(width="auto"),
+        )
+        self.slot = MessageSlot()
+        self.webhooks = {hook.name: WebhookRows(self.path, hook) for hook in spec.webhooks}
+        self.settings = {s.name: setting_row(self.path, s) for s in spec.settings}
+
+        main: list[ipw.Widget] = []
+        for hook_rows in self.webhooks.values():
+            main += [hook_rows.address.widget, hook_rows.method.widget]
+        advanced_rows = [t for h in self.webhooks.values() for t in h.timeouts]
+        # Timeouts are rarely changed; when a capability has them, its settings join them in
+        # a collapsed "Advanced settings" group so the common fields stay in view.
+        self.advanced_rows: list[FieldRow] = []
+        self.advanced: ipw.Accordion | None = None
+        if advanced_rows:
+            self.advanced_rows = [*advanced_rows, *self.settings.values()]
+            self.advanced = ipw.Accordion(
+                children=[ipw.VBox([r.widget for r in self.advanced_rows])],
+                titles=("Advanced settings",),
+                selected_index=None,
+            )
+            main.append(self.advanced)
+        else:
+            main += [r.widget for r in self.settings.values()]
+        self.body = ipw.VBox(main, layout=ipw.Layout(display="none", margin="0 0 0 24px"))
+        header = ipw.HBox([self.toggle, self.slot.message], layout=ipw.Layout(align_items="center"))
+        description = ipw.HTML(help_html(spec.description, indent=False))
+        self.widget = ipw.VBox(
+            [header, description, self.body],
+            layout=ipw.Layout(border="1px solid #dadce0", padding="4px 8px", margin="4px 0"),
+        )
+        self.toggle.observe(self._on_toggle, names="value")
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the capability is switched on (and so in the document)."""
+        return bool(self.toggle.value)
+
+    @property
+    def rows(self) -> list[FieldRow]:
+        """Every field row of the section, in display order."""
+        hooks = [r for h in self.webhooks.values() for r in h.rows]
+        return [*hooks, *self.settings.values()]
+
+    def message_targets(self) -> dict[str, Any]:
+        """Wire path → where its errors show: each field, each webhook (its address row)
+        and the capability itself (beside the toggle)."""
+        targets: dict[str, Any] = {self.path: self.slot, f"{self.path}.webhooks": self.slot}
+        for hook in self.webhooks.values():
+            targets[hook.path] = hook.address
+        targets.update({row.path: row for row in self.rows})
+        return targets
+
+    def reveal(self, row: FieldRow) -> None:
+        """Make sure a row is on screen: open "Advanced settings" when the row is inside."""
+        if self.advanced is not None and row in self.advanced_rows:
+            self.advanced.selected_index = 0
+
+    def show(self, capability: dict[str, Any] | None) -> None:
+        """Fill the section from a capability object; ``None`` switches it off."""
+        capability = capability if isinstance(capability, dict) else None
+        self.toggle.value = capability is not None
+        data = capability or {}
+        hooks = data.get("webhooks")
+        hooks = hooks if isinstance(hooks, dict) else {}
+        for name, hook_rows in self.webhooks.items():
+            hook = hooks.get(name)
+            hook_rows.show(hook if isinstance(hook, dict) else None)
+        for row in self.settings.values():
+            row.show(data.get(row.key, ABSENT))
+
+    def build(self, base: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The capability object (the loaded one with the changes overlaid), or ``None``
+        when the toggle is off."""
+        if not self.enabled:
+            return None
+        capability = copy.deepcopy(base) if isinstance(base, dict) else {}
+        overlay(capability, self.settings.values())
+        loaded_hooks = capability.get("webhooks")
+        hooks: dict[str, Any] = dict(loaded_hooks) if isinstance(loaded_hooks, dict) else {}
+        for name, hook_rows in self.webhooks.items():
+            loaded = hooks.get(name)
+            built = hook_rows.build(loaded if isinstance(loaded, dict) else None)
+            if built is None:
+                hooks.pop(name, None)
+            else:
+                hooks[name] = built
+        if hooks or loaded_hooks == {}:  # keep an explicitly empty webhooks object as loaded
+            capability["webhooks"] = hooks
+        else:
+            capability.pop("webhooks", None)
+        return capability
+
+    def _on_toggle(self, change: dict[str, Any]) -> None:
+        self.body.layout.display = "" if change["new"] else "none"
+
+
+def title_html(text: str) -> str:
+    """A section heading."""
+    return f'<h4 style="margin:8px 0 2px 0">{html.escape(text, quote=False)}</h4>'
