@@ -22,7 +22,7 @@ def _problem(response: httpx.Response, status: int, fragment: str) -> dict[str, 
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
     body: dict[str, Any] = response.json()
-    assert PROBLEM_FIELDS <= set(body)
+    assert set(body) >= PROBLEM_FIELDS
     assert body["type"].endswith(fragment)
     assert len(body["instance"]) == 32
     return body
@@ -137,8 +137,12 @@ def test_delete_then_everything_is_404(sandbox: Sandbox) -> None:
 
 def test_paging_links_and_bounds(sandbox: Sandbox) -> None:
     with client(sandbox) as http:
-        ids = [http.post("/v2/applications", json=voice_app(f"a{i}")).json()["id"] for i in range(7)]
-        pages = [http.get("/v2/applications", params={"page_size": 3, "page": p}) for p in (1, 2, 3)]
+        ids = [
+            http.post("/v2/applications", json=voice_app(f"a{i}")).json()["id"] for i in range(7)
+        ]
+        pages = [
+            http.get("/v2/applications", params={"page_size": 3, "page": p}) for p in (1, 2, 3)
+        ]
         bodies = [p.json() for p in pages]
         beyond = http.get("/v2/applications", params={"page_size": 3, "page": 9}).json()
         hundred = http.get("/v2/applications", params={"page_size": 100}).json()
@@ -240,7 +244,10 @@ def test_400_list_validation(sandbox: Sandbox) -> None:
     with client(sandbox) as http:
         response = http.get("/v2/applications", params={"page_size": 101, "page": "two"})
     body = _problem(response, 400, "application#list-validation")
-    assert _reasons(body) == {"page_size": "must be between 1 and 100", "page": "must be an integer"}
+    assert _reasons(body) == {
+        "page_size": "must be between 1 and 100",
+        "page": "must be an integer",
+    }
 
 
 @pytest.mark.parametrize(
@@ -469,7 +476,10 @@ def test_numbers_auth_header_or_query_parameters(sandbox: Sandbox) -> None:
     with httpx.Client(base_url=sandbox.url) as http:
         anonymous = http.get("/account/numbers")
         assert anonymous.status_code == 401
-        assert anonymous.json() == {"error-code": "401", "error-code-label": "authentication failed"}
+        assert anonymous.json() == {
+            "error-code": "401",
+            "error-code-label": "authentication failed",
+        }
         query = {"api_key": sandbox.api_key, "api_secret": sandbox.api_secret}
         assert http.get("/account/numbers", params=query).json()["count"] == 8
         wrong = {**query, "api_secret": "nope"}

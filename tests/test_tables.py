@@ -105,16 +105,18 @@ def test_webhooks_of_the_fully_configured_recorded_application(shared_dir: Path)
     app = recorded_app(shared_dir, "create_application_options.json")
     table = webhooks_table([app])
     assert list(table.columns) == list(WEBHOOK_COLUMNS)
-    ident = ("33e3329f-d1cc-48f3-9105-55e5a6e475c1", "My Customised Application")
-    assert rows(table) == [
-        (*ident, "voice", "answer_url", "https://example.com/answer", "POST", 500, 3000, ""),
-        (*ident, "voice", "fallback_answer_url", "https://example.com/fallback", "POST", 500, 3000, ""),
-        (*ident, "voice", "event_url", "https://example.com/event", "POST", 500, 3000, ""),
-        (*ident, "messages", "inbound_url", "https://example.com/inbound", "POST", None, None, ""),
-        (*ident, "messages", "status_url", "https://example.com/status", "POST", None, None, ""),
-        (*ident, "rtc", "event_url", "https://example.com/event", "POST", None, None, ""),
-        (*ident, "verify", "status_url", "https://example.com/status", "POST", None, None, ""),
-    ]  # fmt: skip
+    assert set(table["application_id"]) == {"33e3329f-d1cc-48f3-9105-55e5a6e475c1"}
+    assert set(table["application"]) == {"My Customised Application"}
+    web = "https://example.com/"
+    assert rows(table.iloc[:, 2:]) == [
+        ("voice", "answer_url", web + "answer", "POST", 500, 3000, ""),
+        ("voice", "fallback_answer_url", web + "fallback", "POST", 500, 3000, ""),
+        ("voice", "event_url", web + "event", "POST", 500, 3000, ""),
+        ("messages", "inbound_url", web + "inbound", "POST", None, None, ""),
+        ("messages", "status_url", web + "status", "POST", None, None, ""),
+        ("rtc", "event_url", web + "event", "POST", None, None, ""),
+        ("verify", "status_url", web + "status", "POST", None, None, ""),
+    ]
     assert str(table["connect_timeout"].dtype) == "Int64"
 
 
@@ -130,7 +132,8 @@ def test_absent_timeouts_show_the_catalog_default_and_say_so(shared_dir: Path) -
     # The numbers are the catalog's (read from the models), not typed in the table code.
     answer = webhook_spec("voice", "answer_url")
     event = webhook_spec("voice", "event_url")
-    assert answer.connect_timeout is not None and answer.socket_timeout is not None
+    assert answer.connect_timeout is not None
+    assert answer.socket_timeout is not None
     assert event.socket_timeout is not None
     assert table.loc[0, "connect_timeout"] == answer.connect_timeout.default
     assert table.loc[0, "socket_timeout"] == answer.socket_timeout.default
@@ -188,30 +191,35 @@ def test_webhooks_of_unknown_capabilities_are_shown_as_sent() -> None:
             "webhooks": {"answer_url": HOOK, "future_url": {"address": "https://f.example.com"}}
         },
     )
+    both = "connect_timeout, socket_timeout"
     assert rows(webhooks_table([app]).iloc[:, 2:]) == [
-        ("voice", "answer_url", "https://example.com/x", "POST", 1000, 5000, "connect_timeout, socket_timeout"),
+        ("voice", "answer_url", "https://example.com/x", "POST", 1000, 5000, both),
         ("voice", "future_url", "https://f.example.com", None, None, None, ""),
         ("meetings", "room_changed", "https://m.example.com/r", "POST", 700, None, ""),
         ("video", "archive_status", "https://v.example.com/a", None, None, None, ""),
         ("video", "session_created", "https://v.example.com/s", None, None, None, ""),
-    ]  # fmt: skip
+    ]
 
 
 def test_webhook_rows_do_not_depend_on_input_order(shared_dir: Path) -> None:
     apps = [
         *recorded_page(shared_dir, "list_applications_multiple_pages.json"),
         recorded_app(shared_dir, "create_application_options.json"),
-        make_app("Dev-application", "0", video={"webhooks": {"a": HOOK}}, messages={"webhooks": {"status_url": HOOK}}),
-    ]  # fmt: skip
+        make_app("Dev-application", "0", video={"webhooks": {"a": HOOK}}),
+        make_app("dev-application", "0", messages={"webhooks": {"status_url": HOOK}}),
+    ]
     first = webhooks_table(apps)
     assert_frame_equal(webhooks_table(reversed(apps)), first)
     assert_frame_equal(webhooks_table(apps[2:] + apps[:2]), first)
-    assert rows(first[["application", "capability", "webhook"]])[:5] == [
-        ("dev-application", "voice", "answer_url"),
-        ("dev-application", "voice", "event_url"),
-        ("Dev-application", "messages", "status_url"),
-        ("Dev-application", "video", "a"),
-        ("My Customised Application", "voice", "answer_url"),
+    # Case-insensitive name first, then the exact name, then id, capability, webhook.
+    one_b, three_3 = "1b1b1b1b-1b1b-1b1b-1b1b-1b1b1b1b1b1b", "33e3329f-d1cc-48f3-9105-55e5a6e475c1"
+    assert rows(first[["application_id", "application", "capability", "webhook"]])[:6] == [
+        ("0", "Dev-application", "video", "a"),
+        ("0", "dev-application", "messages", "status_url"),
+        (one_b, "dev-application", "voice", "answer_url"),
+        (one_b, "dev-application", "voice", "event_url"),
+        (three_3, "My Customised Application", "voice", "answer_url"),
+        (three_3, "My Customised Application", "voice", "fallback_answer_url"),
     ]
 
 
@@ -230,10 +238,11 @@ def test_recorded_numbers_without_applications(shared_dir: Path) -> None:
     numbers = recorded_numbers(shared_dir, "list_owned_numbers_basic.json")
     table = numbers_table(list(reversed(numbers)))
     assert list(table.columns) == list(NUMBER_COLUMNS)
+    linked = "29f769u7-7ce1-46c9-ade3-f2dedee4fr4t"
     assert rows(table) == [
         ("3400000000", "ES", "mobile-lvn", "SMS", None, None, None),
-        ("447007000000", "GB", "mobile-lvn", "SMS, VOICE", "29f769u7-7ce1-46c9-ade3-f2dedee4fr4t", None, "app"),
-    ]  # fmt: skip
+        ("447007000000", "GB", "mobile-lvn", "SMS, VOICE", linked, None, "app"),
+    ]
 
 
 def test_numbers_name_their_application_or_say_it_is_unknown(shared_dir: Path) -> None:
@@ -246,18 +255,21 @@ def test_numbers_name_their_application_or_say_it_is_unknown(shared_dir: Path) -
 
 
 def test_number_links_and_voice_callbacks() -> None:
+    tel = {"voiceCallbackType": "tel", "voiceCallbackValue": "447700900999"}
+    old_voice = {"voiceCallbackType": "app", "voiceCallbackValue": "old"}
+    old_messages = {"messagesCallbackType": "app", "messagesCallbackValue": "msg"}
     numbers = [
-        make_number("447700900003", features=["VOICE"], voiceCallbackType="tel", voiceCallbackValue="447700900999"),
-        make_number("447700900001", features=["VOICE", "MMS", "SMS"], voiceCallbackType="app", voiceCallbackValue="old"),
-        make_number("447700900002", type="landline", messagesCallbackType="app", messagesCallbackValue="msg"),
-        make_number("447700900004", app_id="new", voiceCallbackType="app", voiceCallbackValue="other"),
-    ]  # fmt: skip
+        make_number("447700900003", features=["VOICE"], **tel),
+        make_number("447700900001", features=["VOICE", "MMS", "SMS"], **old_voice),
+        make_number("447700900002", type="landline", **old_messages),
+        make_number("447700900004", app_id="new", voiceCallbackType="app", voiceCallbackValue="x"),
+    ]
     table = numbers_table(numbers, [make_app("Old", "old"), make_app("New", "new")])
     assert rows(table) == [
         ("447700900001", "GB", None, "MMS, SMS, VOICE", "old", "Old", "app"),
         ("447700900002", "GB", "landline", "", "msg", UNKNOWN_APPLICATION, None),
         ("447700900003", "GB", None, "VOICE", None, None, "tel: 447700900999"),
-        ("447700900004", "GB", None, "", "new", "New", "app: other"),
+        ("447700900004", "GB", None, "", "new", "New", "app: x"),
     ]
 
 

@@ -30,7 +30,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from vonage_widgets.errors import NumbersError
+from vonage_widgets.errors import NumbersError, ValidationError
+from vonage_widgets.models import validate_country, validate_msisdn
 from vonage_widgets.sandbox.store import Store
 
 __all__ = [
@@ -166,25 +167,29 @@ def _method_failed(label: str) -> NumbersError:
 # -- parameter parsing --------------------------------------------------------------------
 
 
+def _checked(check: Callable[[str], str], value: str) -> str:
+    """Run a models validator; its first problem becomes a 400 label ``"<field> <rule>"``."""
+    try:
+        return check(value)
+    except ValidationError as error:
+        first = error.errors[0]
+        raise _bad_request(f"{first.path} {first.message}") from None
+
+
 def _country(params: Mapping[str, str], *, required: bool) -> str | None:
     value = params.get("country", "").strip()
     if not value:
         if required:
             raise _bad_request("country is required (two-letter ISO 3166-1 code, e.g. GB)")
         return None
-    if not re.fullmatch(r"[A-Za-z]{2}", value):
-        raise _bad_request("country must be a two-letter ISO 3166-1 code, e.g. GB")
-    return value.upper()
+    return _checked(validate_country, value)
 
 
 def _msisdn(params: Mapping[str, str]) -> str:
     value = params.get("msisdn", "").strip()
     if not value:
         raise _bad_request("msisdn is required (the number in E.164 form without '+')")
-    digits = value.removeprefix("+")
-    if not re.fullmatch(r"[0-9]{6,15}", digits):
-        raise _bad_request("msisdn must be 6 to 15 digits in E.164 form, e.g. 447700900000")
-    return digits
+    return _checked(validate_msisdn, value)
 
 
 def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int | None) -> int:

@@ -10,11 +10,11 @@ checkers accept them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from starlette.responses import JSONResponse, Response
 
 from vonage_widgets.errors import FieldError
+from vonage_widgets.models import LIST_VALIDATION_TYPE, PAYLOAD_VALIDATION_TYPE, ProblemDetails
 
 __all__ = [
     "ERROR_MEDIA_TYPE",
@@ -29,8 +29,6 @@ ERROR_MEDIA_TYPE = "application/json"
 NUMBERS_MEDIA_TYPE = "application/json;charset=UTF-8"  # as observed from rest.nexmo.com
 
 _DOCS = "https://developer.vonage.com/api-errors"
-PAYLOAD_VALIDATION = f"{_DOCS}/application#payload-validation"
-LIST_VALIDATION = f"{_DOCS}/application#list-validation"
 
 
 class Reply(Exception):
@@ -52,16 +50,14 @@ def problem(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """An RFC 7807 response. ``kind`` is a full type URL or a fragment of the generic page."""
-    body: dict[str, Any] = {
-        "type": kind if kind.startswith("https://") else f"{_DOCS}#{kind}",
-        "title": title,
-        "detail": detail,
-        "instance": instance,
-    }
-    if invalid_parameters is not None:
-        body["invalid_parameters"] = [
-            {"name": p.path, "reason": p.message} for p in invalid_parameters
-        ]
+    kind = kind if kind.startswith("https://") else f"{_DOCS}#{kind}"
+    if invalid_parameters is None:
+        details = ProblemDetails(type=kind, title=title, detail=detail, instance=instance)
+    else:
+        details = ProblemDetails.validation(
+            invalid_parameters, type=kind, title=title, detail=detail, instance=instance
+        )
+    body = details.to_dict()
     return JSONResponse(body, status, headers=dict(headers or {}), media_type=ERROR_MEDIA_TYPE)
 
 
@@ -71,7 +67,7 @@ def bad_request(
     """400 with ``invalid_parameters`` naming every bad field (payload or list validation)."""
     return problem(
         400,
-        LIST_VALIDATION if listing else PAYLOAD_VALIDATION,
+        LIST_VALIDATION_TYPE if listing else PAYLOAD_VALIDATION_TYPE,
         "Bad Request",
         "The request failed due to validation errors",
         instance,
