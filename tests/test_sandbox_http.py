@@ -157,7 +157,8 @@ def test_paging_links_and_bounds(sandbox: Sandbox) -> None:
     }
     assert bodies[1]["_links"]["prev"] == {"href": "/v2/applications?page_size=3&page=1"}
     assert "next" not in bodies[2]["_links"]
-    assert beyond["_embedded"]["applications"] == [] and beyond["total_items"] == 7
+    assert beyond["_embedded"]["applications"] == []
+    assert beyond["total_items"] == 7
     assert len(hundred["_embedded"]["applications"]) == 7
 
 
@@ -494,12 +495,14 @@ def test_search_buy_cancel(sandbox: Sandbox) -> None:
         offer = http.get("/number/search", params={"country": "GB", "type": "landline"}).json()
         assert offer["count"] >= 1
         pick = offer["numbers"][0]
-        assert pick["type"] == "landline" and "cost" in pick
+        assert pick["type"] == "landline"
+        assert "cost" in pick
         assert pick["msisdn"] not in {n["msisdn"] for n in SEED_NUMBERS}  # owned ones hidden
         form = {"country": "GB", "msisdn": pick["msisdn"]}
         assert http.post("/number/buy", data=form).json()["error-code"] == "200"
         again = http.post("/number/buy", data=form)
-        assert again.status_code == 420 and "already owns" in again.json()["error-code-label"]
+        assert again.status_code == 420
+        assert "already owns" in again.json()["error-code-label"]
         assert http.get("/account/numbers").json()["count"] == 9
         assert http.post("/number/cancel", data=form).json()["error-code"] == "200"
         assert http.post("/number/cancel", data=form).status_code == 420
@@ -527,7 +530,8 @@ def test_accounts_never_see_each_other(two_accounts: Sandbox) -> None:
         _problem(bob.put(url, json={"name": "stolen"}), 404, "#not-found")
         _problem(bob.delete(url), 404, "#not-found")
         refused = bob.post("/number/update", data=link)
-        assert refused.status_code == 420 and "does not exist" in refused.json()["error-code-label"]
+        assert refused.status_code == 420
+        assert "does not exist" in refused.json()["error-code-label"]
         assert bob.get("/account/numbers", params={"has_application": "true"}).json() == {
             "count": 0
         }

@@ -49,9 +49,11 @@ def _all_applications(vonage: Vonage, page_size: int) -> list[str]:
 
 def test_create_without_public_key_returns_private_key_once(vonage: Vonage) -> None:
     created = vonage.application.create_application(ApplicationConfig(name="generated keys"))
-    assert created.keys is not None and created.keys.public_key
+    assert created.keys is not None
+    assert created.keys.public_key
     private = (created.keys.model_extra or {}).get("private_key")
-    assert private and private.startswith("-----BEGIN PRIVATE KEY-----")
+    assert private
+    assert private.startswith("-----BEGIN PRIVATE KEY-----")
     assert keys_match(private, created.keys.public_key)
     fetched = vonage.application.get_application(created.id)
     assert fetched.keys is not None
@@ -106,7 +108,8 @@ def test_list_every_page(vonage: Vonage, tls_sandbox: Sandbox) -> None:
     assert len(by_hundred) == len(set(by_hundred)) >= 101
     assert by_hundred[-101:] == new_ids  # oldest first, nothing lost or repeated
     apps, next_page = vonage.application.list_applications()
-    assert len(apps) == 100 and next_page == 2
+    assert len(apps) == 100
+    assert next_page == 2
 
 
 def test_sdk_errors(vonage: Vonage, tls_sandbox: Sandbox) -> None:
@@ -162,7 +165,8 @@ def test_numbers_list_link_unlink(vonage: Vonage) -> None:
     unlinked, count, _ = vonage.numbers.list_owned_numbers(
         ListOwnedNumbersFilter(has_application=False, country="GB")
     )
-    assert count == 3 and all(n.app_id is None for n in unlinked)
+    assert count == 3
+    assert all(n.app_id is None for n in unlinked)
 
 
 def test_numbers_link_failures_are_http_420(vonage: Vonage) -> None:

@@ -256,7 +256,7 @@ def test_voice_without_any_webhooks_misses_both() -> None:
     ]
 
 
-def test_names_shared_by_several_applications(shared_dir: Path) -> None:
+def test_names_shared_by_several_applications() -> None:
     apps = [
         make_app("Shop", "1", vbc={}),
         make_app(" shop ", "2", vbc={}),
@@ -280,7 +280,8 @@ def test_recorded_applications(shared_dir: Path) -> None:
     frame = audit(apps)
     ids = dict(zip(frame["application"], frame["application_id"], strict=False))
     assert ids["My Application"] == "ba1a6aa3-8ac6-487d-ac5c-be469e77ddb7"
-    assert [(a, s, f) for s, a, f in frame[["severity", "application", "field"]].itertuples(index=False)] == [
+    seen = zip(frame["application"], frame["severity"], frame["field"], strict=True)
+    assert list(seen) == [
         ("dev-application", "warning", "capabilities.voice.webhooks.answer_url.address"),
         ("dev-application", "warning", "capabilities.voice.webhooks.event_url.address"),
         ("My Application", "warning", "capabilities"),
@@ -288,7 +289,7 @@ def test_recorded_applications(shared_dir: Path) -> None:
         ("My Test Server Application", "warning", "capabilities.voice.webhooks.event_url.address"),
         ("test-application", "warning", "capabilities.voice.webhooks.answer_url"),
         ("test-application", "warning", "capabilities.voice.webhooks.event_url"),
-    ]  # fmt: skip
+    ]
 
 
 # ---------------------------------------------------------------- number rules

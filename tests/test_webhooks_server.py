@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.webhooks_helpers import ANSWER_BODY, ANSWER_QUERY, TALK_NCCO, event, serving
-from vonage_widgets.errors import RequestTimeout, ValidationError
+from vonage_widgets.errors import RequestTimeout, ValidationError, VonageWidgetsError
+from vonage_widgets.models.ncco import Ncco, Talk
 from vonage_widgets.webhooks import (
     DEFAULT_NCCO,
     EVENT_COLUMNS,
@@ -37,6 +38,20 @@ def test_fixed_ncco_is_served_for_get_and_post_answers() -> None:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("application/json")
         assert response.json() == TALK_NCCO
+
+
+def test_builders_and_action_models_are_served_as_plain_json() -> None:
+    menu = Ncco().talk("Press 1").input(["dtmf"], eventUrl=["https://example.com/ivr"])
+    expected = [
+        {"action": "talk", "text": "Press 1"},
+        {"action": "input", "type": ["dtmf"], "eventUrl": ["https://example.com/ivr"]},
+    ]
+    with serving(WebhookServer(menu)) as http:
+        fixed = http.get("/webhooks/answer").json()
+    with serving(WebhookServer(lambda call: [Talk(text="model"), {"action": "wait"}])) as http:
+        mixed = http.get("/webhooks/answer").json()
+    assert fixed == expected
+    assert mixed == [{"action": "talk", "text": "model"}, {"action": "wait"}]
 
 
 def test_no_ncco_serves_the_default_talk() -> None:
@@ -364,7 +379,7 @@ def test_duplicate_or_relative_paths_are_rejected() -> None:
 
 
 def test_url_before_start_explains_what_to_do() -> None:
-    with pytest.raises(Exception, match=r"\.start\(\)"):
+    with pytest.raises(VonageWidgetsError, match=r"\.start\(\)"):
         _ = WebhookServer().answer_url
 
 

@@ -99,8 +99,11 @@ class VonageClient:
 
     ``transport`` replaces the network (``httpx.MockTransport`` in tests). ``verify`` is
     ``True``, ``False``, a CA bundle path (the sandbox's ``ca_file``) or an ``SSLContext``.
-    ``max_retries=0`` disables retries; ``sleep`` is the function used to wait between
-    retries (tests pass a recorder). Use as a context manager or call :meth:`close`.
+    ``max_retries=0`` disables retries; ``max_retry_after`` caps how long a server's
+    ``Retry-After`` may make a call wait; ``sleep`` is the function used to wait between
+    retries (tests pass a recorder). ``user_agent`` replaces the default
+    ``vonage-widgets/<version> python/<version> httpx/<version>``.
+    Use as a context manager or call :meth:`close`.
     """
 
     def __init__(

@@ -2,7 +2,8 @@
 
 Validation is :func:`vonage_widgets.models.validate_application` (the same check the form
 uses), plus one rule only a server can apply: a given ``keys.public_key`` must really be an
-RSA public key (:func:`vonage_widgets.keys.load_public_key`).
+RSA public key (:func:`vonage_widgets.keys.load_public_key`), and the spec's JSON types for
+the capabilities the models keep untyped (:mod:`vonage_widgets.sandbox.spec_types`).
 
 Decisions where the reference leaves room [vonage-api.md 8]:
 
@@ -36,6 +37,7 @@ from typing import Any
 from vonage_widgets.errors import FieldError, KeyHandlingError, ValidationError
 from vonage_widgets.keys import generate_key_pair, load_public_key
 from vonage_widgets.models import validate_application
+from vonage_widgets.sandbox.spec_types import spec_type_errors
 from vonage_widgets.sandbox.store import StoredApplication
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "merge_update",
     "new_document",
     "parse_page_params",
+    "total_pages",
     "validated_document",
 ]
 
@@ -100,7 +103,7 @@ def validated_document(data: object) -> dict[str, Any]:
     Raises :class:`ValidationError` naming every bad field (model rules and the public key
     check together).
     """
-    errors = _public_key_errors(data)
+    errors = spec_type_errors(data) + _public_key_errors(data)
     try:
         application = validate_application(data)
     except ValidationError as error:
@@ -170,7 +173,7 @@ def parse_page_params(query: Mapping[str, str]) -> tuple[int, int]:
 
     def read(name: str, default: int, high: int | None) -> int:
         raw = query.get(name)
-        if raw is None or raw.strip() == "":
+        if raw is None:
             return default
         try:
             value = int(raw)

@@ -2,7 +2,7 @@
 
 An NCCO may be given as a list of action dicts, a list of action models, or an ``Ncco``
 builder; the server always answers plain JSON, and (with ``validate=True``) checks it with
-the same :func:`vonage_widgets.models.validate_ncco` the builder and the sandbox use, so the
+the same :func:`vonage_widgets.models.ncco.validate_ncco` the builder and the sandbox use, so the
 server, the widgets and the simulator never disagree on what a valid NCCO is.
 """
 
@@ -13,10 +13,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from vonage_widgets.errors import FieldError, ValidationError
-from vonage_widgets.models.ncco import validate_ncco
+from vonage_widgets.errors import FieldError
+from vonage_widgets.models.ncco import Ncco, validate_ncco
 
-__all__ = ["ncco_problems", "to_wire"]
+__all__ = ["is_ncco_value", "ncco_problems", "to_wire"]
+
+
+def is_ncco_value(value: Any) -> bool:
+    """An NCCO itself (list, tuple or ``Ncco``), as opposed to a function that makes one."""
+    return isinstance(value, list | tuple | Ncco) or not callable(value)
 
 
 def to_wire(ncco: Any) -> Any:
@@ -28,12 +33,10 @@ def to_wire(ncco: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    for method in ("to_wire", "to_list"):  # our models and the Ncco builder
-        convert = getattr(value, method, None)
-        if callable(convert):
-            return _plain(convert())
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if isinstance(value, Ncco):
+        return value.to_list()
+    if isinstance(value, BaseModel):  # one action model: the keys it was given, as Ncco does
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value
@@ -41,10 +44,4 @@ def _plain(value: Any) -> Any:
 
 def ncco_problems(ncco: Any) -> list[FieldError]:
     """Every broken NCCO rule, with paths like ``1.eventUrl``; empty when the NCCO is valid."""
-    try:
-        result = validate_ncco(ncco)
-    except ValidationError as exc:
-        return list(exc.errors)
-    if isinstance(result, list) and all(isinstance(item, FieldError) for item in result):
-        return result
-    return []
+    return validate_ncco(ncco)

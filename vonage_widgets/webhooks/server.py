@@ -11,7 +11,7 @@ import copy
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 from pydantic import SecretStr
@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from vonage_widgets._server import BackgroundServer
 from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
+from vonage_widgets.models import Application
 from vonage_widgets.redact import mask
 from vonage_widgets.webhooks._http import (
     Outcome,
@@ -33,6 +34,7 @@ from vonage_widgets.webhooks._http import (
     problem,
 )
 from vonage_widgets.webhooks.answer import AnswerRequest
+from vonage_widgets.webhooks.application import point_voice_webhooks
 from vonage_widgets.webhooks.records import (
     RequestKind,
     RequestLog,
@@ -40,11 +42,8 @@ from vonage_widgets.webhooks.records import (
     events_frame,
     requests_frame,
 )
-from vonage_widgets.webhooks.reply import ncco_problems, to_wire
+from vonage_widgets.webhooks.reply import is_ncco_value, ncco_problems, to_wire
 from vonage_widgets.webhooks.signature import UNSIGNED, check_signature, is_invalid
-
-if TYPE_CHECKING:
-    from vonage_widgets.models import Application
 
 __all__ = ["DEFAULT_NCCO", "EventHandler", "NccoFunction", "WebhookServer"]
 
@@ -75,7 +74,10 @@ class WebhookServer:
     returning ``None`` (or having no handler) answers ``204 No Content``.
 
     Every request is recorded (:attr:`requests`, :attr:`events`, :meth:`wait_for`), including
-    ones to unknown paths (answered 404) and ones the server refuses.
+    ones to unknown paths and ones the server refuses; the newest ``max_records`` are kept.
+    Answers: 200 with the NCCO; 204 for an event with no reply; 400 for a POST body that is
+    not a JSON object; 401 for a refused signature; 404 for an unknown path; 405 for a method
+    other than GET or POST; 500 (RFC 7807-style JSON) when the user's code fails.
 
     A real Vonage cannot reach ``127.0.0.1``: this server on loopback serves the sandbox's
     call simulator. To take real calls, expose the port with a tunnel and pass its address
@@ -136,13 +138,13 @@ class WebhookServer:
 
     @property
     def ncco(self) -> Any:
-        """What answers calls: the fixed NCCO as wire JSON, or the user's function."""
-        return self._ncco
+        """What answers calls: a copy of the fixed NCCO as JSON, or the user's function."""
+        return self._ncco if callable(self._ncco) else copy.deepcopy(self._ncco)
 
     @ncco.setter
     def ncco(self, value: Any) -> None:
         """Replace the NCCO while running; a fixed one is converted and (if on) validated now."""
-        if callable(value) and not _is_ncco_value(value):
+        if not is_ncco_value(value):
             self._ncco = value
             return
         wire = to_wire(value)
@@ -235,8 +237,6 @@ class WebhookServer:
         webhook). Timeouts, other voice settings, other capabilities and unknown fields are
         kept. ``signed_callbacks`` is not touched. The original is not modified.
         """
-        from vonage_widgets.webhooks.application import point_voice_webhooks
-
         return point_voice_webhooks(
             application,
             {
@@ -432,8 +432,3 @@ def _check_paths(answer: str, event: str, fallback: str) -> dict[str, RequestKin
     if problems:
         raise ValidationError(problems, subject="webhook paths")
     return by_path
-
-
-def _is_ncco_value(value: Any) -> bool:
-    """Lists and builders are NCCO values even if they happen to be callable."""
-    return isinstance(value, list | tuple) or hasattr(value, "actions")
