@@ -73,11 +73,7 @@ def test_method_dropdown_offers_only_the_allowed_methods(
 
 
 def test_every_webhook_of_the_catalog_has_rows(form: ApplicationForm) -> None:
-    seen = {
-        (name, hook)
-        for name, section in form.sections.items()
-        for hook in section.webhooks
-    }
+    seen = {(name, hook) for name, section in form.sections.items() for hook in section.webhooks}
     assert seen == set(REFERENCE_METHODS)
 
 
@@ -216,7 +212,9 @@ def test_untouched_fields_stay_absent_and_vonage_defaults_apply(form: Applicatio
     set_value(form, "capabilities.voice.webhooks.answer_url.address", "https://example.com/a")
     assert form.document() == {
         "name": "Test application",
-        "capabilities": {"voice": {"webhooks": {"answer_url": {"address": "https://example.com/a"}}}},
+        "capabilities": {
+            "voice": {"webhooks": {"answer_url": {"address": "https://example.com/a"}}}
+        },
     }
 
 
@@ -257,7 +255,7 @@ def _timeout_cases() -> list[tuple[str, str, str]]:
 
 def _address_cases() -> list[tuple[str, str, str]]:
     cases = []
-    for (capability, webhook) in sorted(REFERENCE_METHODS):
+    for capability, webhook in sorted(REFERENCE_METHODS):
         path = f"capabilities.{capability}.webhooks.{webhook}.address"
         cases += [
             (path, "ftp://example.com/x", ADDRESS_RULE),
@@ -462,7 +460,9 @@ def test_loading_fills_the_fields_and_the_untouched_document_is_the_loaded_one()
     assert edit.name_row.control.value == "Loaded app"
     assert edit.sections["voice"].toggle.value is True
     assert edit.sections["messages"].toggle.value is False
-    assert row(edit, "capabilities.voice.webhooks.answer_url.connect_timeout").control.value == "500"
+    assert (
+        row(edit, "capabilities.voice.webhooks.answer_url.connect_timeout").control.value == "500"
+    )
     assert row(edit, "capabilities.voice.webhooks.event_url.http_method").control.value == "POST"
     assert row(edit, "privacy.improve_ai").control.value is False
     assert edit.document() == app.to_api()

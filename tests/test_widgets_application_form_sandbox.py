@@ -140,7 +140,9 @@ def test_an_invalid_public_key_is_rejected_by_both_at_the_same_path(
 ) -> None:
     form.name_row.control.value = "Own key"
     form.key_panel.choice.value = "own"
-    form.key_panel.public_key_text.value = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"
+    form.key_panel.public_key_text.value = (
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"
+    )
     assert list(form.errors) == ["keys.public_key"]
     document = form.document()
     document["keys"] = {"public_key": form.key_panel.public_key_text.value}
@@ -182,7 +184,9 @@ def test_invalid_form_is_not_sent(form: ApplicationForm, client: VonageClient) -
 
 
 def _create(client: VonageClient, body: dict[str, Any]) -> str:
-    app = client.applications.create({"keys": {"public_key": generate_key_pair().public_pem}, **body})
+    app = client.applications.create(
+        {"keys": {"public_key": generate_key_pair().public_pem}, **body}
+    )
     assert app.id is not None
     return app.id
 
@@ -196,7 +200,10 @@ def test_edit_load_change_preview_save(form: ApplicationForm, client: VonageClie
                 "voice": {
                     "webhooks": {
                         "answer_url": {"address": "https://old.example/answer"},
-                        "event_url": {"address": "https://old.example/event", "http_method": "POST"},
+                        "event_url": {
+                            "address": "https://old.example/event",
+                            "http_method": "POST",
+                        },
                     }
                 }
             },

@@ -19,12 +19,18 @@ _TAG = re.compile(r"<[^>]+>")
 # The reference's numbers [SPEC-APP-2.4.1][KB-TIMEOUTS][DOC-APP-OVERVIEW], typed here on
 # purpose: an outside oracle for what the catalog (and so the form) must offer.
 REFERENCE_TIMEOUTS: dict[tuple[str, str], dict[str, tuple[int, int, int]]] = {
-    ("voice", "answer_url"): {"connect_timeout": (300, 1000, 1000), "socket_timeout": (1000, 5000, 5000)},
+    ("voice", "answer_url"): {
+        "connect_timeout": (300, 1000, 1000),
+        "socket_timeout": (1000, 5000, 5000),
+    },
     ("voice", "fallback_answer_url"): {
         "connect_timeout": (300, 1000, 1000),
         "socket_timeout": (1000, 5000, 5000),
     },
-    ("voice", "event_url"): {"connect_timeout": (300, 1000, 1000), "socket_timeout": (1000, 10000, 10000)},
+    ("voice", "event_url"): {
+        "connect_timeout": (300, 1000, 1000),
+        "socket_timeout": (1000, 10000, 10000),
+    },
 }
 REFERENCE_METHODS: dict[tuple[str, str], tuple[str, ...]] = {
     ("voice", "answer_url"): ("GET", "POST"),

@@ -102,7 +102,7 @@ def _raw_webhook(value: object) -> tuple[str, str | None, int | None, int | None
     if not isinstance(value, Mapping) or not isinstance(value.get("address"), str):
         return None
     method = value.get("http_method")
-    connect = value.get("connect_timeout")
+    connect = value.get("connect_timeout", value.get("connection_timeout"))
     return (
         value["address"],
         method if isinstance(method, str) else None,

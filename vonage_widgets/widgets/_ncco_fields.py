@@ -184,12 +184,9 @@ def describe_field(
 
 def messages_html(errors: Iterable[str], warnings: Iterable[str] = ()) -> str:
     """Errors (red) and warnings (amber, softer) as the HTML shown beside a field."""
-    parts = [
-        f'<span style="{_ERROR_STYLE}">✗ {html.escape(m, quote=False)}</span>' for m in errors
-    ]
+    parts = [f'<span style="{_ERROR_STYLE}">✗ {html.escape(m, quote=False)}</span>' for m in errors]
     parts += [
-        f'<span style="{_WARNING_STYLE}">⚠ {html.escape(m, quote=False)}</span>'
-        for m in warnings
+        f'<span style="{_WARNING_STYLE}">⚠ {html.escape(m, quote=False)}</span>' for m in warnings
     ]
     return "<br>".join(parts)
 
@@ -412,9 +409,7 @@ def make_editor(
         )
         return MultiEditor(path, spec, control, on_edit)
     if spec.kind == "lines":
-        control = ipw.Textarea(
-            placeholder="one per line", rows=2, layout=ipw.Layout(width="420px")
-        )
+        control = ipw.Textarea(placeholder="one per line", rows=2, layout=ipw.Layout(width="420px"))
         return LinesEditor(path, spec, control, on_edit)
     if spec.kind == "json":
         control = ipw.Textarea(

@@ -1,0 +1,186 @@
+"""Applications as code: export one to a JSON file, check a file, apply it to an account.
+
+A file holds what ``Application.to_api()`` gives (the POST/PUT body: name, capabilities,
+public key, privacy, and every field or capability the models do not know, verbatim) plus
+the ``id``. It never holds a private key: :func:`export_application` cannot write one and
+:func:`load_application_file` refuses a file that has one. So a file can live in a
+repository, be reviewed, and be applied again (:func:`apply_application_file`) to update the
+application, or to create it in another account.
+
+Every problem with a file is a :class:`~vonage_widgets.errors.ValidationError` whose subject
+names the file and whose errors name the field by its wire path (``""`` for the file as a
+whole), with the line and column when the file is not JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vonage_widgets.errors import FieldError, ValidationError
+from vonage_widgets.keys import save_private_key
+from vonage_widgets.models import Application, validate_application
+
+if TYPE_CHECKING:
+    from vonage_widgets.client import VonageClient
+
+__all__ = [
+    "PRIVATE_KEY_IN_FILE",
+    "apply_application_file",
+    "export_application",
+    "load_application_file",
+]
+
+PRIVATE_KEY_IN_FILE = (
+    "must not be in a configuration file: keep the private key in its own file (mode 0600) "
+    "and remove it from here"
+)
+"""Why a file with ``keys.private_key`` is refused (a config file gets shared; a key must not)."""
+
+
+def export_application(
+    app: Application, path: str | os.PathLike[str] | None = None, *, include_keys: bool = True
+) -> dict[str, Any]:
+    """The application as a JSON-ready dict (``id``, ``name``, then the rest of ``to_api()``).
+
+    Written as pretty JSON (two-space indent, UTF-8, a final newline) to ``path`` when given.
+    ``include_keys=False`` leaves ``keys`` out: applying such a file never changes the
+    application's key, and the file stays the same when the key is rotated. A private key is
+    never exported, whatever the application holds.
+    """
+    body = app.to_api()
+    document: dict[str, Any] = {}
+    if app.id is not None:
+        document["id"] = app.id
+    document["name"] = body.pop("name")
+    if not include_keys:
+        body.pop("keys", None)
+    document.update(body)
+    if path is not None:
+        Path(path).write_text(
+            json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    return document
+
+
+def load_application_file(path: str | os.PathLike[str]) -> Application:
+    """Read and check an application file; raise ValidationError naming the file and fields.
+
+    Accepts what :func:`export_application` writes, a request body, or a response body
+    (``_links`` is ignored on apply). Refuses a file that is missing, not UTF-8, not JSON
+    (the error gives line and column), not an object, holds a private key, or breaks any
+    rule of the Application API (each bad field by its wire path).
+    """
+    subject = f"application file {str(path)!r}"
+    data = _read_json(Path(path), subject)
+    problems: list[FieldError] = []
+    keys = data.get("keys") if isinstance(data, dict) else None
+    if isinstance(keys, dict) and keys.get("private_key") is not None:
+        problems.append(FieldError("keys.private_key", PRIVATE_KEY_IN_FILE))
+    try:
+        app = validate_application(data)
+    except ValidationError as error:
+        raise ValidationError(error.errors + problems, subject=subject) from None
+    if problems:
+        raise ValidationError(problems, subject=subject)
+    return app
+
+
+def apply_application_file(
+    client: VonageClient,
+    path: str | os.PathLike[str],
+    *,
+    keys_dir: str | os.PathLike[str] | None = None,
+) -> Application:
+    """Make the account match the file: update the application it names, or create it.
+
+    Which application: the file's ``id`` when it has one; else the one application with the
+    file's name; else (no application has that name) a new one is created. Several
+    applications with the name and no id is an error asking for the id. An update sends the
+    whole file (a PUT replaces the application), so fields and capabilities the models do not
+    know are kept. A file without ``keys`` leaves the key as it is on update; on create,
+    Vonage then makes a key pair and returns the private key once: with ``keys_dir`` it is
+    saved there (mode 0600), otherwise it is only in the returned application's
+    ``keys.private_key``.
+    """
+    app = load_application_file(path)
+    body = app.to_api()
+    api = client.applications
+    target = app.id or _id_for_name(api.list_all(), app.name, path)
+    result = api.update(target, body) if target else api.create(body)
+    private = result.keys.private_key if result.keys is not None else None
+    if private is not None and keys_dir is not None:
+        save_private_key(private, _new_key_file(Path(keys_dir), result))
+    return result
+
+
+def _read_json(path: Path, subject: str) -> Any:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ValidationError([FieldError("", "does not exist")], subject=subject) from None
+    except IsADirectoryError:
+        raise ValidationError(
+            [FieldError("", "is a folder, not a file")], subject=subject
+        ) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ValidationError(
+            [FieldError("", f"cannot be read: {reason}")], subject=subject
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is harmless
+    except UnicodeDecodeError as error:
+        message = f"is not UTF-8 text (bad byte at offset {error.start})"
+        raise ValidationError([FieldError("", message)], subject=subject) from None
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as error:
+        message = f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        raise ValidationError([FieldError("", message)], subject=subject) from None
+    except _JsonRuleError as error:
+        raise ValidationError([FieldError("", str(error))], subject=subject) from None
+
+
+class _JsonRuleError(ValueError):
+    """Valid-looking JSON that breaks a rule the standard library lets through."""
+
+
+def _no_duplicate_keys(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys silently; in a config file that hides a
+    # mistake (the first value looks set but is not), so it is an error here.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _JsonRuleError(f"is not valid JSON: the key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise _JsonRuleError(f"is not valid JSON: {name} is not a JSON number")
+
+
+def _id_for_name(apps: list[Application], name: str, path: str | os.PathLike[str]) -> str | None:
+    matches = [app for app in apps if app.name == name and app.id]
+    if len(matches) > 1:
+        ids = ", ".join(str(app.id) for app in matches)
+        message = (
+            f'{len(matches)} applications are named {name!r} ({ids}); add the "id" of the '
+            "one to update to the file"
+        )
+        raise ValidationError(
+            [FieldError("id", message)], subject=f"application file {str(path)!r}"
+        )
+    return matches[0].id if matches else None
+
+
+def _new_key_file(folder: Path, app: Application) -> Path:
+    # Local import: the naming rule is the form's, so both put keys under the same names.
+    from vonage_widgets.widgets._document import key_file_name
+
+    public = app.keys.public_key if app.keys is not None else None
+    return folder / key_file_name(app.name, public)

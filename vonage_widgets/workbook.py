@@ -1,0 +1,589 @@
+"""The Workbook: where a notebook starts. Credentials or sandbox, a client, the current app.
+
+``Workbook()`` picks what to talk to, in the order the contract fixes, and says which in its
+repr (never the secret):
+
+1. ``VONAGE_API_KEY`` and ``VONAGE_API_SECRET`` set (or ``api_key``/``api_secret`` given):
+   the real Vonage API, hosts from ``VONAGE_API_HOST`` / ``VONAGE_REST_HOST``.
+2. else ``VONAGE_WIDGETS_SANDBOX_URL``: the sandbox ``vonage-widgets lab`` started and shares
+   with every notebook's kernel, with the sandbox's default credentials.
+3. else an embedded sandbox in this process: database from ``VONAGE_WIDGETS_SANDBOX_DB``
+   (``:temp:`` = a fresh temporary one; unset = ``<home>/sandbox.sqlite3``), seed from
+   ``VONAGE_WIDGETS_SEED``.
+
+``<home>`` is ``VONAGE_WIDGETS_HOME`` or the platform's user data folder; private keys live in
+``<home>/keys`` (mode 0700, each key file 0600). The workbook keeps the "current" application
+(:attr:`Workbook.application`) so that one notebook can create it and the next can resume
+from it by name (:meth:`Workbook.use`, :meth:`Workbook.ensure_application`).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import stat
+import types
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import platformdirs
+
+from vonage_widgets.appconfig import (
+    apply_application_file,
+    export_application,
+)
+from vonage_widgets.client import VonageClient
+from vonage_widgets.errors import ApiError, FieldError, ValidationError, VonageWidgetsError
+from vonage_widgets.keys import (
+    fingerprint,
+    generate_key_pair,
+    keys_match,
+    public_key_pem,
+    save_private_key,
+)
+from vonage_widgets.models import Application, validate_application
+from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_DB_NAME, Sandbox
+
+if TYPE_CHECKING:
+    from vonage_widgets.widgets import ApplicationForm
+
+__all__ = [
+    "ENV_HOME",
+    "ENV_SANDBOX_DB",
+    "ENV_SANDBOX_URL",
+    "ENV_SEED",
+    "TEMPORARY_DB",
+    "KeyCheck",
+    "Mode",
+    "Workbook",
+    "WorkbookSandbox",
+    "default_home",
+    "start_shared_sandbox",
+]
+
+ENV_HOME = "VONAGE_WIDGETS_HOME"
+"""Root folder of our files (keys, the shared sandbox database)."""
+ENV_SANDBOX_DB = "VONAGE_WIDGETS_SANDBOX_DB"
+"""The sandbox database: :data:`TEMPORARY_DB`, a path, or unset for ``<home>/sandbox.sqlite3``."""
+ENV_SEED = "VONAGE_WIDGETS_SEED"
+"""A whole number: the sandbox's ids and clock become reproducible."""
+ENV_SANDBOX_URL = "VONAGE_WIDGETS_SANDBOX_URL"
+"""A sandbox already running (``vonage-widgets lab`` sets it for every kernel)."""
+TEMPORARY_DB = ":temp:"
+"""The :data:`ENV_SANDBOX_DB` value for a fresh temporary database per sandbox."""
+
+_CREDENTIALS = ("VONAGE_API_KEY", "VONAGE_API_SECRET")
+_LISTED_APPLICATIONS = 20  # an error message lists at most this many; then "and N more"
+
+Mode = Literal["sandbox", "vonage"]
+"""What a workbook talks to: a local sandbox (offline) or the real Vonage API."""
+
+
+def default_home(environ: Mapping[str, str] | None = None) -> Path:
+    """``VONAGE_WIDGETS_HOME``, or the platform's user data folder for vonage-widgets."""
+    env = os.environ if environ is None else environ
+    home = env.get(ENV_HOME)
+    return Path(home).expanduser() if home else Path(platformdirs.user_data_dir("vonage-widgets"))
+
+
+def _seed_from(env: Mapping[str, str]) -> int | None:
+    raw = env.get(ENV_SEED, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError(
+            [FieldError(ENV_SEED, f"must be a whole number, like 2026 (it is {raw!r})")],
+            subject="environment",
+        ) from None
+
+
+def _sandbox_db(env: Mapping[str, str], home: Path) -> Path | None:
+    """Where the sandbox keeps its state; ``None`` means a fresh temporary database."""
+    raw = env.get(ENV_SANDBOX_DB, "").strip()
+    if raw == TEMPORARY_DB:
+        return None
+    return Path(raw).expanduser() if raw else home / DEFAULT_DB_NAME
+
+
+def _shown_path(path: Path, home: Path | None = None) -> str:
+    """A path for people: ``<home>/...`` inside the workbook home, ``~/...`` inside $HOME."""
+    resolved = path.expanduser().absolute()
+    for base, label in ((home, "<home>"), (Path.home(), "~")):
+        if base is None:
+            continue
+        try:
+            return f"{label}/{resolved.relative_to(base.expanduser().absolute()).as_posix()}"
+        except ValueError:
+            continue
+    return str(resolved)
+
+
+class WorkbookSandbox(Sandbox):
+    """A :class:`~vonage_widgets.sandbox.Sandbox` that can say where its state lives."""
+
+    @property
+    def db_description(self) -> str:
+        """``"a temporary database"`` or the database file (``~`` for the home folder)."""
+        if self.db is None:
+            return "a temporary database"
+        return _shown_path(self.db_path)
+
+
+def start_shared_sandbox(
+    *,
+    home: str | os.PathLike[str] | None = None,
+    seed: int | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> WorkbookSandbox:
+    """Start the sandbox ``vonage-widgets lab`` shares with every notebook kernel.
+
+    Its database follows the same rules as an embedded one (``VONAGE_WIDGETS_SANDBOX_DB``,
+    else ``<home>/sandbox.sqlite3``, so state survives restarts); its seed comes from
+    ``seed`` or ``VONAGE_WIDGETS_SEED``. Returns it started; stop it with ``.stop()``.
+    """
+    env = os.environ if environ is None else environ
+    folder = Path(home).expanduser() if home is not None else default_home(env)
+    sandbox = WorkbookSandbox(
+        db=_sandbox_db(env, folder), seed=seed if seed is not None else _seed_from(env)
+    )
+    sandbox.start()
+    return sandbox
+
+
+def _private_folder(folder: Path) -> Path:
+    """Create ``folder`` (and parents) and make it 0700: it holds private keys."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if stat.S_IMODE(folder.stat().st_mode) != 0o700:
+        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask; an old folder may be 0755
+    return folder
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCheck:
+    """Where the current application's private key is, and whether it is kept safely.
+
+    ``file`` is shown relative to the workbook home (``<home>/keys/...``); ``mode`` is the
+    file's permission bits as ``"0600"``; ``matches`` says whether it is the private half of
+    the application's public key. The key itself is never read into this object.
+    """
+
+    file: str
+    mode: str
+    matches: bool
+
+    @property
+    def safe(self) -> bool:
+        """True when only its owner can read the file and it matches the public key."""
+        return self.mode == "0600" and self.matches
+
+
+class Workbook:
+    """The facade a notebook starts with: what to talk to, a client, the current application.
+
+    See the module docstring for how it chooses between the real Vonage API and a sandbox.
+    ``sandbox`` forces the choice: a :class:`~vonage_widgets.sandbox.Sandbox` object (started
+    if needed, never stopped by the workbook), a sandbox URL, ``True`` (a sandbox even when
+    credentials are set) or ``False`` (the real API; credentials required). ``seed`` and
+    ``home`` override ``VONAGE_WIDGETS_SEED`` and ``VONAGE_WIDGETS_HOME``. Close it with
+    :meth:`close` or use it as a context manager; an embedded sandbox stops with it.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        sandbox: Sandbox | str | bool | None = None,
+        seed: int | None = None,
+        home: str | os.PathLike[str] | None = None,
+    ) -> None:
+        env = os.environ
+        self.home: Path = Path(home).expanduser() if home is not None else default_home(env)
+        """Root folder of this workbook's files."""
+        self.keys_dir: Path = _private_folder(self.home / "keys")
+        """Where private keys are saved (mode 0700; each key file 0600)."""
+        self.application: Application | None = None
+        """The current application: set by create, use, ensure, apply and form saves."""
+        self.sandbox: Sandbox | None = None
+        """The sandbox object when this process holds one (embedded or given), else None."""
+        self._owns_sandbox = False
+        self._origin = ""
+        self._key_files: dict[str, Path] = {}  # public key fingerprint -> private key file
+        self._closed = False
+
+        use_vonage = sandbox is False or (
+            sandbox is None and (bool(api_key or api_secret) or _credentials_set(env))
+        )
+        self.mode: Mode = "vonage" if use_vonage else "sandbox"
+        """``"sandbox"`` (offline, local) or ``"vonage"`` (the real API)."""
+        if use_vonage:
+            self.client = VonageClient(api_key, api_secret)
+            self._origin = "live"
+            return
+        self.client = self._sandbox_client(sandbox, api_key, api_secret, seed, env)
+
+    # -- choosing the sandbox ---------------------------------------------------------------
+
+    def _sandbox_client(
+        self,
+        sandbox: Sandbox | str | bool | None,
+        api_key: str | None,
+        api_secret: str | None,
+        seed: int | None,
+        env: Mapping[str, str],
+    ) -> VonageClient:
+        if isinstance(sandbox, Sandbox):
+            self.sandbox = sandbox.start()
+            self._origin = "offline"
+            key = api_key or sandbox.api_key
+            secret = api_secret or sandbox.api_secret
+            return _client_for(sandbox.url, key, secret, sandbox.ca_file)
+        url = sandbox if isinstance(sandbox, str) else env.get(ENV_SANDBOX_URL, "").strip()
+        key = api_key or DEFAULT_API_KEY
+        secret = api_secret or DEFAULT_API_SECRET
+        if url:
+            self._origin = "offline, shared by vonage-widgets lab"
+            return _client_for(url, key, secret, None)
+        embedded = WorkbookSandbox(
+            db=_sandbox_db(env, self.home), seed=seed if seed is not None else _seed_from(env)
+        )
+        embedded.start()
+        self.sandbox, self._owns_sandbox = embedded, True
+        self._origin = f"offline, in this kernel, {embedded.db_description}"
+        try:
+            return _client_for(embedded.url, embedded.api_key, embedded.api_secret, None)
+        except BaseException:
+            embedded.close()
+            raise
+
+    # -- showing what it uses ---------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Base URL of the Application API this workbook calls."""
+        return self.client.api_host
+
+    def _parts(self) -> list[str]:
+        what = "sandbox" if self.mode == "sandbox" else "Vonage API"
+        parts = [f"{what} at {self.url} ({self._origin})", f"key {self.client.api_key}"]
+        app = self.application
+        if app is not None:
+            parts.append(f"application {app.name!r} ({app.id})")
+        return parts
+
+    def __repr__(self) -> str:
+        return " · ".join(["Workbook", *self._parts()])
+
+    def _repr_html_(self) -> str:
+        body = " · ".join(html.escape(part, quote=False) for part in self._parts())
+        colour = "#137333" if self.mode == "sandbox" else "#b06000"
+        return (
+            f'<div style="border-left: 4px solid {colour}; padding: 2px 8px">'
+            f"<b>Workbook</b> · <b>{self.mode}</b> · {body}</div>"
+        )
+
+    def display_path(self, path: str | os.PathLike[str]) -> str:
+        """``path`` for people and saved notebooks: ``<home>/...`` inside the workbook home."""
+        return _shown_path(Path(path), self.home)
+
+    # -- applications -----------------------------------------------------------------------
+
+    def applications(self) -> list[Application]:
+        """Every application of the account, in the API's order."""
+        return self.client.applications.list_all()
+
+    def use(self, id_or_name: str | Application) -> Application:
+        """Make an application current, found by id or by name; returns it.
+
+        A name shared by several applications is refused with their ids (pass one); a name
+        or id that matches nothing is refused with a list of what exists.
+        """
+        if isinstance(id_or_name, Application):
+            self.application = id_or_name
+            return id_or_name
+        apps = self.applications()
+        found = [app for app in apps if app.id == id_or_name] or _named(apps, id_or_name)
+        if not found:
+            raise ValidationError(
+                [FieldError("id_or_name", _not_found(id_or_name, apps))],
+                subject="application lookup",
+            )
+        self.application = _only(found, id_or_name)
+        return self.application
+
+    def ensure_application(self, name: str, **settings: Any) -> Application:
+        """The application called ``name``: the existing one, else a new one made with
+        ``settings`` (the arguments of :meth:`create_application`). It becomes current.
+
+        Lets a notebook run on its own: it resumes from an earlier notebook's application
+        when there is one. An existing application is used as it is (``settings`` are then
+        ignored); several with that name are refused with their ids.
+        """
+        matches = _named(self.applications(), name)
+        if not matches:
+            return self.create_application(name, **settings)
+        self.application = _only(matches, name)
+        return self.application
+
+    def create_application(
+        self,
+        name: str,
+        *,
+        answer_url: str | Mapping[str, Any] | None = None,
+        event_url: str | Mapping[str, Any] | None = None,
+        fallback_answer_url: str | Mapping[str, Any] | None = None,
+        capabilities: Mapping[str, Any] | None = None,
+        privacy: Mapping[str, Any] | None = None,
+        public_key: str | os.PathLike[str] | None = None,
+        generate_keys: bool = True,
+    ) -> Application:
+        """Create an application in code; it becomes current and is returned.
+
+        ``answer_url``, ``event_url`` and ``fallback_answer_url`` (an address, or a whole
+        webhook object) switch on voice with those webhooks; ``capabilities`` and ``privacy``
+        are API objects (wire names), merged with them. Keys: ``public_key`` (PEM text or a
+        file) is used as given; otherwise ``generate_keys=True`` makes a pair here and saves
+        the private key in :attr:`keys_dir` (mode 0600) *before* the request, so it cannot be
+        lost; with ``generate_keys=False`` Vonage makes the pair and its one-time private key
+        is saved the same way. The key file is then :attr:`key_path`.
+        """
+        body = _create_body(name, answer_url, event_url, fallback_answer_url, capabilities, privacy)
+        validate_application(body)  # every problem at once, before a key is made or sent
+        key_file: Path | None = None
+        if public_key is not None:
+            body["keys"] = {"public_key": public_key_pem(public_key)}
+        elif generate_keys:
+            pair = generate_key_pair()
+            key_file = save_private_key(pair.private_pem, self._key_file(name, pair.public_pem))
+            body["keys"] = {"public_key": pair.public_pem}
+        try:
+            created = self.client.applications.create(body)
+        except ApiError as error:
+            if key_file is not None and 400 <= error.status < 500:
+                key_file.unlink(missing_ok=True)  # refused for sure: the key belongs to nothing
+            raise
+        returned = created.keys.private_key if created.keys is not None else None
+        if returned is not None:
+            key_file = save_private_key(returned, self._key_file(name, None, returned))
+        clean = Application.from_api(created.to_dict())  # no private key kept in memory
+        if key_file is not None and clean.keys is not None and clean.keys.public_key:
+            self._key_files[fingerprint(clean.keys.public_key)] = key_file
+        self.application = clean
+        return clean
+
+    def _key_file(self, name: str, public_pem: str | None, private: Any = None) -> Path:
+        from vonage_widgets.widgets._document import key_file_name  # the form's naming rule
+
+        pem = public_pem if public_pem is not None else public_key_pem(private)
+        return self.keys_dir / key_file_name(name, pem)
+
+    # -- keys -------------------------------------------------------------------------------
+
+    @property
+    def key_path(self) -> Path | None:
+        """The private key file in :attr:`keys_dir` of the current application, if any.
+
+        Found by matching the application's public key, so it also works for applications
+        made by the form, by an earlier notebook or in an earlier session.
+        """
+        app = self.application
+        public = app.keys.public_key if app is not None and app.keys is not None else None
+        return self.find_private_key(public) if public else None
+
+    def find_private_key(self, public_key: str) -> Path | None:
+        """The file in :attr:`keys_dir` holding the private half of ``public_key``, or None."""
+        try:
+            wanted = fingerprint(public_key)
+        except VonageWidgetsError:
+            return None
+        known = self._key_files.get(wanted)
+        if known is not None and known.is_file():
+            return known
+        for candidate in sorted(self.keys_dir.glob("*.key")):
+            try:
+                if keys_match(candidate, public_key):
+                    self._key_files[wanted] = candidate
+                    return candidate
+            except VonageWidgetsError:
+                continue  # not a key we can read: not ours to judge here
+        return None
+
+    def check_key(self) -> KeyCheck:
+        """Where the current application's private key is, its file mode, and whether it
+        matches; raises when there is no current application or no key file for it."""
+        app = self._current()
+        path = self.key_path
+        if path is None:
+            raise VonageWidgetsError(
+                f"no private key for application {app.name!r} in {self.display_path(self.keys_dir)}"
+                ": it was made elsewhere, or its key file was moved"
+            )
+        mode = f"{stat.S_IMODE(path.stat().st_mode):04o}"
+        public = app.keys.public_key if app.keys is not None else None
+        matches = keys_match(path, public) if public else False
+        return KeyCheck(self.display_path(path), mode, matches)
+
+    # -- form and files ---------------------------------------------------------------------
+
+    def form(self, application: Application | str | None = None) -> ApplicationForm:
+        """An :class:`~vonage_widgets.widgets.ApplicationForm` wired to this workbook.
+
+        No argument: an empty form that creates an application. An application, id or name
+        (see :meth:`use`): the form edits it. Keys go to :attr:`keys_dir`; every save (and
+        every application picked in the form) becomes :attr:`application`.
+        """
+        from vonage_widgets.widgets import ApplicationForm
+
+        target = self.use(application) if isinstance(application, str) else application
+        form = ApplicationForm(self.client, keys_dir=self.keys_dir, application=target)
+        form.observe(self._follow_form, names="application")
+        return form
+
+    def _follow_form(self, change: Mapping[str, Any]) -> None:
+        app = change.get("new")
+        if isinstance(app, Application) and app.id:
+            self.application = app
+
+    def export(
+        self, path: str | os.PathLike[str] | None = None, *, include_keys: bool = True
+    ) -> dict[str, Any]:
+        """The current application as JSON-ready data, also written to ``path`` if given.
+
+        See :func:`~vonage_widgets.appconfig.export_application` (never a private key).
+        """
+        return export_application(self._current(), path, include_keys=include_keys)
+
+    def apply(self, path: str | os.PathLike[str]) -> Application:
+        """Make the account match an application file (update or create); it becomes current.
+
+        See :func:`~vonage_widgets.appconfig.apply_application_file`; a private key Vonage
+        returns is saved in :attr:`keys_dir`.
+        """
+        result = apply_application_file(self.client, path, keys_dir=self.keys_dir)
+        self.application = Application.from_api(result.to_dict())
+        return self.application
+
+    def _current(self) -> Application:
+        if self.application is None:
+            raise VonageWidgetsError(
+                "no current application: pick one with wb.use('name or id'), "
+                "wb.ensure_application('name'), or create one"
+            )
+        return self.application
+
+    # -- lifetime ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the client and stop an embedded sandbox (its temporary database goes too)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.client.close()
+        if self._owns_sandbox and self.sandbox is not None:
+            self.sandbox.close()
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: types.TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _credentials_set(env: Mapping[str, str]) -> bool:
+    present = [name for name in _CREDENTIALS if env.get(name)]
+    if len(present) == 1:
+        missing = next(name for name in _CREDENTIALS if name not in present)
+        warnings.warn(
+            f"{present[0]} is set but {missing} is not: using the sandbox. Set both to use "
+            "the real Vonage API.",
+            stacklevel=3,
+        )
+    return len(present) == len(_CREDENTIALS)
+
+
+def _client_for(url: str, key: str, secret: str, ca_file: str | None) -> VonageClient:
+    verify: bool | str = ca_file if ca_file else True
+    return VonageClient(key, secret, api_host=url, rest_host=url, verify=verify)
+
+
+def _named(apps: list[Application], name: str) -> list[Application]:
+    return [app for app in apps if app.name == name]
+
+
+def _only(matches: list[Application], wanted: str) -> Application:
+    if len(matches) == 1:
+        return matches[0]
+    ids = ", ".join(str(app.id) for app in matches)
+    message = (
+        f"{len(matches)} applications are named {wanted!r} ({ids}): "
+        "pass the id of the one you mean, e.g. wb.use('<id>')"
+    )
+    raise ValidationError([FieldError("name", message)], subject="application lookup")
+
+
+def _not_found(wanted: str, apps: list[Application]) -> str:
+    if not apps:
+        return (
+            f"no application has the id or name {wanted!r}: the account has none yet "
+            "(create one with wb.form() or wb.create_application(name))"
+        )
+    shown = ", ".join(f"{app.name!r} ({app.id})" for app in apps[:_LISTED_APPLICATIONS])
+    more = len(apps) - _LISTED_APPLICATIONS
+    tail = f" and {more} more" if more > 0 else ""
+    close = [app.name for app in apps if app.name.strip().casefold() == wanted.strip().casefold()]
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"no application has the id or name {wanted!r}; the account has: {shown}{tail}.{hint}"
+
+
+def _webhook(value: str | Mapping[str, Any]) -> dict[str, Any]:
+    return {"address": value} if isinstance(value, str) else dict(value)
+
+
+def _create_body(
+    name: str,
+    answer_url: str | Mapping[str, Any] | None,
+    event_url: str | Mapping[str, Any] | None,
+    fallback_answer_url: str | Mapping[str, Any] | None,
+    capabilities: Mapping[str, Any] | None,
+    privacy: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": name}
+    caps: dict[str, Any] = copy.deepcopy(dict(capabilities)) if capabilities else {}
+    hooks = {
+        key: _webhook(value)
+        for key, value in (
+            ("answer_url", answer_url),
+            ("fallback_answer_url", fallback_answer_url),
+            ("event_url", event_url),
+        )
+        if value is not None
+    }
+    if hooks:
+        # Merged into what ``capabilities`` says; a value of the wrong type is left for
+        # validate_application to report by its path rather than silently replaced.
+        voice = caps.get("voice")
+        voice = caps["voice"] = {} if voice is None else voice
+        if isinstance(voice, dict):
+            webhooks = voice.get("webhooks")
+            webhooks = voice["webhooks"] = {} if webhooks is None else webhooks
+            if isinstance(webhooks, dict):
+                webhooks.update(hooks)
+    if caps:
+        body["capabilities"] = caps
+    if privacy is not None:
+        body["privacy"] = dict(privacy)
+    return body
