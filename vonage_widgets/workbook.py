@@ -281,11 +281,12 @@ class Workbook:
         return " · ".join(["Workbook", *self._parts()])
 
     def _repr_html_(self) -> str:
-        body = " · ".join(html.escape(part, quote=False) for part in self._parts())
+        first, *rest = (html.escape(part, quote=False) for part in self._parts())
+        what, _, where = first.partition(" at ")
         colour = "#137333" if self.mode == "sandbox" else "#b06000"
         return (
             f'<div style="border-left: 4px solid {colour}; padding: 2px 8px">'
-            f"<b>Workbook</b> · <b>{self.mode}</b> · {body}</div>"
+            f"<b>Workbook</b> · <b>{what}</b> at {where} · {' · '.join(rest)}</div>"
         )
 
     def display_path(self, path: str | os.PathLike[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vonage_widgets.models import ncco
 from vonage_widgets.models.application import (
     ADDRESS_RULE,
     NAME_MAX_LENGTH,
@@ -45,6 +46,16 @@ from vonage_widgets.models.catalog import (
     capability,
     capability_names,
     webhook_spec,
+)
+from vonage_widgets.models.ncco import (
+    Ncco,
+    NccoCheck,
+    check_ncco,
+    forward_to_phone,
+    ivr_menu,
+    parse_ncco,
+    validate_ncco,
+    voicemail,
 )
 from vonage_widgets.models.numbers import (
     COUNTRY_RULE,
@@ -93,6 +104,8 @@ __all__ = [
     "MessagesStatusWebhook",
     "MessagesVersion",
     "MessagesWebhooks",
+    "Ncco",
+    "NccoCheck",
     "NumbersPage",
     "NumbersStatus",
     "OwnedNumber",
@@ -116,10 +129,17 @@ __all__ = [
     "WebhookSpec",
     "capability",
     "capability_names",
+    "check_ncco",
+    "forward_to_phone",
+    "ivr_menu",
+    "ncco",
+    "parse_ncco",
     "validate_application",
     "validate_application_page",
     "validate_country",
     "validate_msisdn",
+    "validate_ncco",
     "validate_numbers_page",
+    "voicemail",
     "webhook_spec",
 ]

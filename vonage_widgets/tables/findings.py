@@ -207,7 +207,7 @@ def _app_findings(facts: pd.DataFrame) -> list[pd.DataFrame]:
         rows = facts[rule.applies(facts)]
         if not rows.empty:
             found.append(_findings(rows, rule.severity, rule.field, rule.finding, rule.advice))
-    key = facts["application"]
+    key = facts["application"].str.strip().str.casefold()
     shared = key.map(key.value_counts())
     rows = facts[shared > 1]
     if not rows.empty:

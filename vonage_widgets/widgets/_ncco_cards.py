@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -145,7 +146,7 @@ def set_path(document: dict[str, Any], path: str, value: Any, old_keys: Iterable
     """Write ``value`` at dotted ``path`` (MISSING removes the key and empty parent objects)."""
     parts = _parts(path)
     chain: list[Any] = [document]
-    for part, following in zip(parts, parts[1:], strict=False):
+    for part, following in itertools.pairwise(parts):
         node = chain[-1]
         child = _child(node, part)
         if not isinstance(child, list if isinstance(following, int) else dict):

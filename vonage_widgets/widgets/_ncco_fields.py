@@ -214,7 +214,7 @@ def _range_hint(spec: FieldSpec) -> str:
         if bounds.maximum is None:
             hints.append(f"≥ {_fmt(bounds.minimum)}{unit}")
         else:
-            hints.append(f"{_fmt(bounds.minimum)}–{_fmt(bounds.maximum)}{unit}")
+            hints.append(f"{_fmt(bounds.minimum)} to {_fmt(bounds.maximum)}{unit}")
     if spec.default is not MISSING:
         hints.append(f"default {json.dumps(spec.default)}")
     return ", ".join(hints)

@@ -75,7 +75,7 @@ def help_html(text: str, *, indent: bool = True) -> str:
     return f'<div style="{_HELP_STYLE};{margin}">{html.escape(text, quote=False)}</div>'
 
 
-class WholeNumberText(ipw.Text):
+class WholeNumberText(ipw.Text):  # type: ignore[misc]
     """A text box for a whole number, carrying its allowed range as ``min``/``max`` traits.
 
     The range is what the model accepts (read from the catalog); the box does not clamp, so an

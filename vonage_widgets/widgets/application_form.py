@@ -366,11 +366,11 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             except VonageWidgetsError as error:
                 self._say(f"Could not load application {application!r}: {error}", "error")
                 raise
-        self._show_application(app)
-        self._say(f"Loaded application {self._label(app)}. Change fields, then Save.", "info")
-        return self.application  # type: ignore[return-value]
+        loaded = self._show_application(app)
+        self._say(f"Loaded application {self._label(loaded)}. Change fields, then Save.", "info")
+        return loaded
 
-    def _show_application(self, app: Application) -> None:
+    def _show_application(self, app: Application) -> Application:
         clean = Application.from_api(app.to_dict())  # never keep a private key around
         self._base = clean.to_api()
         self.application = clean
@@ -382,6 +382,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             self._select_in_picker(clean)
             self.preview.value = ""
         self._settle()
+        return clean
 
     def _fill_from_base(self) -> None:
         base = self._base
@@ -463,15 +464,15 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             self._update_buttons()
         returned_key = self._keep_returned_private_key(result)
         created = self.mode == "create"
-        self._show_application(result)
-        self._remember_in_picker(self.application)  # type: ignore[arg-type]
+        saved = self._show_application(result)
+        self._remember_in_picker(saved)
         key_file = saved_key or returned_key
         if key_file is not None:
             self.key_path = key_file
         verb = "Created" if created else "Updated"
         note = f" Private key saved to {key_file} (mode 0600)." if key_file else ""
-        self._say(f"{verb} application {self._label(self.application)}.{note}", "ok")
-        return self.application  # type: ignore[return-value]
+        self._say(f"{verb} application {self._label(saved)}.{note}", "ok")
+        return saved
 
     def _send_request(self, client: ApplicationsClient, document: dict[str, Any]) -> Application:
         api = client.applications

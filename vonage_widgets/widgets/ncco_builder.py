@@ -92,9 +92,15 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
     from :attr:`ncco` (or :meth:`build`, which refuses an NCCO with problems).
     """
 
-    ncco = traitlets.List(read_only=True, help="The current NCCO as JSON-ready data.")
-    errors = traitlets.List(read_only=True, help="FieldErrors: every rule the NCCO breaks.")
-    warnings = traitlets.List(read_only=True, help="FieldErrors: allowed but suspicious.")
+    ncco: traitlets.List[dict[str, Any]] = traitlets.List(
+        read_only=True, help="The current NCCO as JSON-ready data."
+    )
+    errors: traitlets.List[FieldError] = traitlets.List(
+        read_only=True, help="FieldErrors: every rule the NCCO breaks."
+    )
+    warnings: traitlets.List[FieldError] = traitlets.List(
+        read_only=True, help="FieldErrors: allowed but suspicious."
+    )
     valid = traitlets.Bool(False, read_only=True, help="Whether the NCCO breaks no rule.")
 
     def __init__(self, ncco: Sequence[Any] | Ncco | str | None = None, **kwargs: Any) -> None:
