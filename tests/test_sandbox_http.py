@@ -10,7 +10,7 @@ import pytest
 
 from tests.sandbox_helpers import ALICE, BOB, client, key_pair, sandbox, two_accounts, voice_app
 from vonage_widgets.keys import keys_match
-from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET, Sandbox
+from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET, Sandbox, applications
 from vonage_widgets.sandbox.numbers import SEED_NUMBERS
 
 __all__ = ["sandbox", "two_accounts"]  # fixtures used here
@@ -226,6 +226,7 @@ def test_400_for_a_private_key_as_public_key_never_echoes_it(sandbox: Sandbox) -
         (b'{"name": NaN}', "NaN"),
         (b'{"name": "x", "n": 1e999}', "too large"),
         (b"\xff\xfe", "UTF-8"),
+        (b'{"name": "x", "note": "\\ud800"}', "surrogate"),
         (b"[" * 100_000 + b"]" * 100_000, "nested"),
     ],
 )
@@ -239,6 +240,19 @@ def test_400_for_bodies_that_are_not_json_objects(
     body = _problem(response, 400, "#payload-validation")
     assert body["invalid_parameters"][0]["name"] == ""
     assert reason in body["invalid_parameters"][0]["reason"]
+
+
+def test_a_crashing_validator_is_a_400_not_a_500(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(data: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(applications, "validate_application", broken)
+    with client(sandbox) as http:
+        response = http.post("/v2/applications", json={"name": "x"})
+    body = _problem(response, 400, "#payload-validation")
+    assert "RuntimeError" in body["invalid_parameters"][0]["reason"]
 
 
 def test_400_list_validation(sandbox: Sandbox) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import threading
 import time
@@ -10,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import platformdirs
 import pytest
 
 from tests.sandbox_helpers import client, voice_app
@@ -37,6 +39,8 @@ def test_restart_on_the_same_file_keeps_state(tmp_path: Path) -> None:
             assert http.post("/number/update", data=form).status_code == 200
             http.post("/number/cancel", data={"country": "FR", "msisdn": "33639980000"})
     assert db.is_file()
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     with Sandbox(db=db, seed=7) as second:
         with client(second) as http:
             assert http.get(f"/v2/applications/{app_id}").json()["name"] == "s0"
@@ -66,6 +70,16 @@ def test_stop_and_start_keeps_a_temporary_database() -> None:
     finally:
         sandbox.close()
     assert not path.exists()
+
+
+def test_default_db_lives_in_the_user_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda name: str(tmp_path / name))
+    with Sandbox(db="default") as sandbox:
+        _create_ids(sandbox, 1)
+        assert sandbox.db_path == tmp_path / "vonage-widgets" / "sandbox.sqlite3"
+    assert sandbox.db_path.is_file()  # closing never deletes a named database
 
 
 def test_seed_makes_ids_reproducible() -> None:

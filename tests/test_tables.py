@@ -17,6 +17,7 @@ from tests.tables_helpers import (
     recorded_numbers,
     recorded_page,
 )
+from vonage_widgets.models import Application
 from vonage_widgets.models.catalog import CAPABILITIES, webhook_spec
 from vonage_widgets.tables import (
     NUMBER_COLUMNS,
@@ -74,6 +75,15 @@ def test_unknown_capabilities_become_sorted_columns_after_the_known_ones() -> No
         ("x", "nothing", False, False, False, False, False, False, False),
         ("z", "zoom", True, False, False, False, False, False, True),
     ]
+
+
+def test_unknown_capability_columns_are_sorted_whatever_the_input_order() -> None:
+    names = ["zeta", "video", "bulk", "network_apis", "meetings", "alpha", "k9"]
+    for shift in range(len(names)):
+        order = names[shift:] + names[:shift]
+        apps = [make_app(f"app {i}", str(i), **{name: {}}) for i, name in enumerate(order)]
+        columns = list(capabilities_table(apps).columns)
+        assert columns == ["application_id", "application", *KNOWN, *sorted(names)]
 
 
 def test_capability_rows_sort_by_name_ignoring_case_then_id_whatever_the_input_order() -> None:
@@ -382,6 +392,6 @@ def test_styled_empty_table() -> None:
 
 
 @pytest.mark.parametrize("apps", [[], [make_app("x", "1")]])
-def test_every_table_keeps_a_fresh_zero_based_index(apps: list[object]) -> None:
+def test_every_table_keeps_a_fresh_zero_based_index(apps: list[Application]) -> None:
     for table in (capabilities_table(apps), webhooks_table(apps), numbers_table([])):
         assert list(table.index) == list(range(len(table)))

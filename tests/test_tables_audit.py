@@ -40,7 +40,8 @@ def changed(change: Callable[[dict[str, Any]], object]) -> Application:
 
 
 def voice_hooks(body: dict[str, Any]) -> dict[str, Any]:
-    return body["capabilities"]["voice"]["webhooks"]
+    hooks: dict[str, Any] = body["capabilities"]["voice"]["webhooks"]
+    return hooks
 
 
 def findings(frame: pd.DataFrame) -> list[tuple[str, str, str]]:

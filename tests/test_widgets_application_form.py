@@ -567,3 +567,20 @@ def test_text_rows_read_and_show_wire_values() -> None:
     name.control.value = ""
     assert name.read() == ""
     assert name.changed is True
+
+
+def test_the_form_is_a_displayable_widget(form: ApplicationForm) -> None:
+    bundle = form._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert form.widget is form
+    state = form.get_state()
+    # Results are Python-side traits: never synced to the browser (or a saved notebook).
+    assert not {"errors", "mode", "application", "valid"} & set(state)
+    assert repr(form) == "ApplicationForm(mode='create', valid=True)"
+
+
+def test_text_inputs_validate_as_the_person_types(form: ApplicationForm) -> None:
+    for path, field in form.rows.items():
+        if hasattr(field.control, "continuous_update"):
+            assert field.control.continuous_update is True, path
+    assert form.key_panel.public_key_text.continuous_update is True

@@ -367,7 +367,7 @@ def _break(body: dict[str, Any]) -> None:
     voice = body["capabilities"]["voice"]
     voice["region"] = "mars"
     body["capabilities"]["messages"]["webhooks"]["inbound_url"]["http_method"] = "GET"
-    body["capabilities"]["video"] = {"webhooks": "not an object"}  # kept verbatim: accepted
+    body["capabilities"]["video"] = {"webhooks": "not an object"}  # a field the form lacks
 
 
 def test_api_errors_show_beside_the_fields_they_name(
@@ -390,7 +390,11 @@ def test_api_errors_show_beside_the_fields_they_name(
     assert set(form.errors) == {
         f"{VOICE}.region",
         "capabilities.messages.webhooks.inbound_url.http_method",
+        "capabilities.video.webhooks",
     }
+    # No field for it in the form: the general message area shows it.
+    assert "capabilities.video.webhooks: must be a JSON object" in text(form.general.value)
+    assert "region" not in text(form.general.value)
     assert form.save_button.disabled is True
     assert "HTTP 400" in text(form.status.value)
     assert form.mode == "create"

@@ -113,7 +113,14 @@ def _parse_json(raw: bytes) -> object:
     except UnicodeDecodeError:
         raise fail("the request body is not UTF-8 text") from None
     try:
-        return json.loads(text, parse_float=_finite_float, parse_constant=_reject_constant)
+        data = json.loads(text, parse_float=_finite_float, parse_constant=_reject_constant)
+        # "\ud800" is valid JSON but no Unicode text: it could be neither stored nor sent.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        return data
+    except UnicodeEncodeError:
+        raise fail(
+            "the request body has an unpaired UTF-16 surrogate escape (like \\ud800)"
+        ) from None
     except json.JSONDecodeError as error:
         raise fail(
             f"the request body is not valid JSON: {error.msg} "

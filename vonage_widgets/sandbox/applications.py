@@ -30,6 +30,7 @@ Decisions where the reference leaves room [vonage-api.md 8]:
 from __future__ import annotations
 
 import copy
+import logging
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -58,6 +59,7 @@ DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 """Largest ``page_size`` ("must be between 1 and 100") [SPEC-APP-2.4.1 list-validation]."""
 
+_log = logging.getLogger("vonage_widgets.sandbox")
 _COLLECTION = "/v2/applications"
 _PUBLIC_KEY_RULE = "must be an RSA public key in PEM form (-----BEGIN PUBLIC KEY-----)"
 
@@ -108,6 +110,10 @@ def validated_document(data: object) -> dict[str, Any]:
         application = validate_application(data)
     except ValidationError as error:
         raise ValidationError(error.errors + errors, subject="application") from None
+    except Exception as error:  # a bug in a validator must still not become a 5xx
+        _log.exception("validate_application failed on a request body")
+        reason = f"could not be checked ({type(error).__name__}); please report this"
+        raise ValidationError([FieldError("", reason), *errors], subject="application") from None
     if errors:
         raise ValidationError(errors, subject="application")
     return copy.deepcopy(application.to_api())

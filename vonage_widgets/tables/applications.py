@@ -25,7 +25,13 @@ from vonage_widgets.tables._common import (
 if TYPE_CHECKING:
     from vonage_widgets.models.application import Application
 
-__all__ = ["WEBHOOK_COLUMNS", "capabilities_table", "present_capabilities", "webhooks_table"]
+__all__ = [
+    "WEBHOOK_COLUMNS",
+    "capabilities_table",
+    "present_capabilities",
+    "webhook_rows",
+    "webhooks_table",
+]
 
 WEBHOOK_COLUMNS: Mapping[str, str] = {
     "application_id": TEXT,

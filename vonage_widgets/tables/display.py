@@ -113,7 +113,7 @@ class StyledTable:
         return styler
 
     def _repr_html_(self) -> str:
-        return self.styler.to_html()
+        return str(self.styler.to_html())
 
     def __repr__(self) -> str:
         frame, note = self._shown()

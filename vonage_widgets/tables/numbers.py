@@ -37,7 +37,7 @@ def linked_application_id(number: OwnedNumber) -> str | None:
         return number.app_id
     if number.voiceCallbackType == "app" and number.voiceCallbackValue:
         return number.voiceCallbackValue
-    if False:
+    if number.messagesCallbackType == "app" and number.messagesCallbackValue:
         return number.messagesCallbackValue
     return None
 

@@ -109,7 +109,7 @@ class KeysPanel:
 
         self.check_path = ipw.Text(
             placeholder="path/to/private.key",
-            continuous_update=False,
+            continuous_update=True,  # a pasted key is cleared at once, not on blur
             layout=ipw.Layout(width="360px"),
         )
         self.check_button = ipw.Button(description="Check", icon="check")

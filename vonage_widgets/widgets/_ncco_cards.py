@@ -227,6 +227,9 @@ class ActionCard:
         self._endpoint_boxes: dict[str, ipw.VBox] = {}
         self.endpoint_type: ChoiceEditor | None = None
         """The connect card's endpoint type chooser (path ``endpoint.0.type``)."""
+        self.index = 0
+        """Where the card stands in the NCCO (set by the builder)."""
+        self._badge = ""
         self.title = ipw.HTML()
         self.up_button = ipw.Button(icon="arrow-up", tooltip="Move up", layout=_BUTTON)
         self.down_button = ipw.Button(icon="arrow-down", tooltip="Move down", layout=_BUTTON)
@@ -337,9 +340,6 @@ class ActionCard:
         self.up_button.disabled = index == 0
         self.down_button.disabled = index >= count - 1
         self._render_title(self._badge)
-
-    _badge: str = ""
-    index: int = 0
 
     def _render_title(self, badge: str) -> None:
         self._badge = badge

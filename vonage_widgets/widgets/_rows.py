@@ -13,6 +13,7 @@ and an empty box means "absent" (Vonage's default, shown as the placeholder).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ __all__ = [
     "ChoiceRow",
     "FieldRow",
     "IntRow",
+    "NOT_SET_VALUE",
     "MessageSlot",
     "TextRow",
     "WholeNumberText",
@@ -75,6 +77,11 @@ def help_html(text: str, *, indent: bool = True) -> str:
     return f'<div style="{_HELP_STYLE};{margin}">{html.escape(text, quote=False)}</div>'
 
 
+NOT_SET_VALUE: Final = ""
+"""The value of a dropdown's "not set" option. Not ``None``: a dropdown whose value is
+``None`` has no selected index, and the browser then shows an empty box, not the label."""
+
+
 class WholeNumberText(ipw.Text):  # type: ignore[misc]
     """A text box for a whole number, carrying its allowed range as ``min``/``max`` traits.
 
@@ -95,16 +102,25 @@ class FieldRow:
         self.title = title
         self.control = control
         self.message = ipw.HTML(layout=ipw.Layout(flex="1 1 auto", margin="0 0 0 8px"))
-        label = ipw.HTML(
+        self.label = ipw.HTML(
             f"<b>{html.escape(title, quote=False)}</b>",
             layout=ipw.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH),
         )
-        line = ipw.HBox([label, control, self.message], layout=ipw.Layout(align_items="center"))
-        parts: list[ipw.Widget] = [line]
-        if help_text:
-            parts.append(ipw.HTML(help_html(help_text)))
-        self.widget = ipw.VBox(parts, layout=ipw.Layout(margin="2px 0"))
+        self.help = ipw.HTML(help_html(help_text)) if help_text else None
         self._pristine: Any = control.value
+
+    @functools.cached_property
+    def widget(self) -> ipw.VBox:
+        """The usual layout: label, input and message on a line, help text under it.
+
+        Built on first use, so a caller composing its own layout from ``label``,
+        ``control``, ``message`` and ``help`` makes no unused boxes.
+        """
+        line = ipw.HBox(
+            [self.label, self.control, self.message], layout=ipw.Layout(align_items="center")
+        )
+        parts: list[ipw.Widget] = [line] if self.help is None else [line, self.help]
+        return ipw.VBox(parts, layout=ipw.Layout(margin="2px 0"))
 
     @property
     def key(self) -> str:
@@ -220,29 +236,27 @@ class ChoiceRow(FieldRow):
         default: str | None,
         absent_label: str | None = None,
     ) -> None:
-        options: list[tuple[str, str | None]] = []
+        options: list[tuple[str, str]] = []
         if absent_label is not None:
-            options.append((absent_label, None))
+            options.append((absent_label, NOT_SET_VALUE))
         options.extend((c, c) for c in choices)
-        self._default = default
+        self._absent_value = default if absent_label is None else NOT_SET_VALUE
         control = ipw.Dropdown(
-            options=options,
-            value=default if absent_label is None else None,
-            layout=ipw.Layout(width="180px"),
+            options=options, value=self._absent_value, layout=ipw.Layout(width="180px")
         )
         super().__init__(path, title, control, help_text)
 
     @property
     def choices(self) -> tuple[str, ...]:
         """The values offered (without the "not set" option)."""
-        return tuple(v for _, v in self.control.options if v is not None)
+        return tuple(v for _, v in self.control.options if v != NOT_SET_VALUE)
 
     def read(self) -> Any:
         value = self.control.value
-        return ABSENT if value is None else value
+        return ABSENT if value == NOT_SET_VALUE else value
 
     def show(self, value: Any) -> None:
-        self.control.value = self._default if value is ABSENT else value
+        self.control.value = self._absent_value if value is ABSENT else value
 
 
 class BoolRow(FieldRow):

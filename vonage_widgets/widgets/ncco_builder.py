@@ -121,7 +121,7 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
         """What the last load, template or refused command did."""
         self.cards_box = ipw.VBox()
         self.json_preview = ipw.Textarea(
-            disabled=True, rows=12, layout=ipw.Layout(width="100%", font_family="monospace")
+            disabled=True, rows=12, layout=ipw.Layout(width="100%")
         )
         """The NCCO as pretty JSON: exactly ``json.dumps(builder.ncco, indent=2)``."""
         self.json_input = ipw.Textarea(
@@ -302,7 +302,7 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
             self._refuse(FieldError("", f"must contain only JSON values: {exc}"))
 
     def _refuse(self, *errors: FieldError) -> NoReturn:
-        self._say("Not changed: " + "; ".join(str(e) for e in errors), "error")
+        self._say("Not changed: " + "; ".join(_describe(e) for e in errors), "error")
         raise ValidationError(errors, subject=_SUBJECT)
 
     def _check_index(self, index: int) -> None:
@@ -365,6 +365,15 @@ def _wire_key(name: str) -> str:
     return stripped if name.endswith("_") and keyword.iskeyword(stripped) else name
 
 
+def _describe(error: FieldError) -> str:
+    """A problem as a sentence: the NCCO, an action by index, or a field by path."""
+    if not error.path:
+        return f"the NCCO {error.message}"
+    if error.path.isdigit():
+        return f"action [{error.path}] {error.message}"
+    return str(error)
+
+
 def _inside(problems: list[FieldError], index: int) -> list[FieldError]:
     prefix = f"{index}."
     out: list[FieldError] = []
@@ -386,5 +395,5 @@ def _summary(
     else:
         problems = f"{len(errors)} problem{'' if len(errors) == 1 else 's'}"
         head = f'<b style="color:#b00020">✗ {problems}</b> ({actions}{notes})'
-    detail = messages_html([f"the NCCO {e.message}" for e in general])
+    detail = messages_html([_describe(e) for e in general])
     return head + (f"<br>{detail}" if detail else "")

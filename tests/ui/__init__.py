@@ -1,0 +1,1 @@
+"""Real-browser tests: the tutorial notebooks in JupyterLab, driven in Chromium by Playwright."""
