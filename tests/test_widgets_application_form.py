@@ -87,7 +87,7 @@ def test_timeout_boxes_carry_the_reference_ranges_and_defaults(
     for name, (low, high, default) in REFERENCE_TIMEOUTS[(capability, webhook)].items():
         control = by_name[name].control
         assert (control.min, control.max, control.placeholder) == (low, high, str(default))
-        assert f"{low} to {high} milliseconds" in text(by_name[name].widget.children[1].value)
+        assert f"{low} to {high} milliseconds" in text(by_name[name].help.value)
 
 
 def test_webhooks_without_documented_timeouts_have_no_timeout_boxes(form: ApplicationForm) -> None:
@@ -108,7 +108,8 @@ def test_voice_settings_come_from_the_catalog(form: ApplicationForm) -> None:
     region = voice.settings["region"]
     assert isinstance(region, ChoiceRow)
     assert region.choices == REFERENCE_REGIONS
-    assert region.control.value is None  # "(not set)"
+    assert region.control.value == ""  # "(not set)", shown as its label
+    assert region.control.index == 0
     # Timeouts and settings sit in a collapsed "Advanced settings" group.
     assert voice.advanced is not None
     assert voice.advanced.selected_index is None
@@ -134,7 +135,7 @@ def test_help_text_comes_from_catalog_descriptions(form: ApplicationForm) -> Non
         assert spec.description in text(section.widget.children[1].value)
         for hook in spec.webhooks:
             address = section.webhooks[hook.name].address
-            assert hook.description in text(address.widget.children[1].value)
+            assert hook.description in text(address.help.value)
 
 
 # -- toggles and the document ----------------------------------------------------------------

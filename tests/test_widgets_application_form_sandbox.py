@@ -292,7 +292,7 @@ def test_picker_lists_and_loads_applications(form: ApplicationForm, client: Vona
     assert form.application is not None
     assert form.application.id == app_id
     assert form.name_row.control.value == "Pick me"
-    form.app_picker.value = None
+    form.app_picker.value = ""
     assert form.mode == "create"
     assert form.name_row.control.value == ""
 

@@ -138,3 +138,15 @@ def test_form_saves_become_the_current_application(wb: Workbook) -> None:
 def test_form_with_an_unknown_name_is_refused(wb: Workbook) -> None:
     with pytest.raises(VonageWidgetsError, match="no application has the id or name 'nope'"):
         wb.form("nope")
+
+
+def test_form_picker_lists_the_account_and_keeps_the_greeting(wb: Workbook) -> None:
+    made = wb.create_application("listed", answer_url=ANSWER)
+    form = wb.form()
+    options = list(form.app_picker.options)
+    assert len(options) == 2
+    assert options[1][1] == made.id  # after the "(new application)" entry
+    assert "New application" in form.status.value
+    edit = wb.form(made)
+    assert edit.app_picker.value == made.id
+    assert "Loaded application" in edit.status.value or "Editing" in edit.status.value

@@ -108,8 +108,27 @@ _VOICE_FORWARDING = ("sip", "tel")  # voice callback types that win over the app
 
 
 class _NumbersCalls(Protocol):
-    def iter(self, **filters: Any) -> Iterator[OwnedNumber]: ...
-    def list_all(self, progress: Any = None, **filters: Any) -> list[OwnedNumber]: ...
+    def iter(
+        self,
+        *,
+        country: str | None = None,
+        application_id: str | None = None,
+        has_application: bool | None = None,
+        pattern: str | None = None,
+        search_pattern: int | None = None,
+        size: int = ...,
+    ) -> Iterator[OwnedNumber]: ...
+    def list_all(
+        self,
+        progress: ProgressCallback | None = None,
+        *,
+        country: str | None = None,
+        application_id: str | None = None,
+        has_application: bool | None = None,
+        pattern: str | None = None,
+        search_pattern: int | None = None,
+        size: int = ...,
+    ) -> list[OwnedNumber]: ...
     def _update(self, form: Mapping[str, str], operation: str) -> None: ...
 
 
@@ -342,7 +361,7 @@ def _checked_numbers(
 ) -> list[_Wanted]:
     """Every requested number, formats checked, duplicates dropped (first kept)."""
     refs: list[Any] = (
-        [msisdns] if isinstance(msisdns, str | OwnedNumber) or _is_pair(msisdns) else list(msisdns)  # type: ignore[arg-type]
+        [msisdns] if isinstance(msisdns, str | OwnedNumber) or _is_pair(msisdns) else list(msisdns)
     )
     problems = list(extra or [])
     wanted: dict[str, _Wanted] = {}

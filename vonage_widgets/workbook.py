@@ -444,6 +444,14 @@ class Workbook:
         target = self.use(application) if isinstance(application, str) else application
         form = ApplicationForm(self.client, keys_dir=self.keys_dir, application=target)
         form.observe(self._follow_form, names="application")
+        # Fill the picker with the account's applications, keeping the form's own greeting
+        # ("New application ..." / "Loaded ...") rather than the listing's "Found N".
+        greeting = form.status.value
+        try:
+            form.refresh_applications()
+        except VonageWidgetsError:
+            return form  # the status already says why the list could not be read
+        form.status.value = greeting
         return form
 
     def _follow_form(self, change: Mapping[str, Any]) -> None:

@@ -30,6 +30,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
 
+from vonage_widgets.client import VonageClient
 from vonage_widgets.lab import plan_lab
 from vonage_widgets.sandbox import Sandbox
 
@@ -186,6 +187,15 @@ class LabServer:
     sandbox: Sandbox
     process: subprocess.Popen[bytes]
     log_path: Path
+
+    def client(self) -> VonageClient:
+        """A client on the sandbox, to check what the page did really happened (or set up)."""
+        return VonageClient(
+            self.sandbox.api_key,
+            self.sandbox.api_secret,
+            api_host=self.sandbox.url,
+            rest_host=self.sandbox.url,
+        )
 
     def log_tail(self) -> str:
         """The last lines JupyterLab wrote (server and kernel messages), for failure reports."""
@@ -352,11 +362,15 @@ class LabDriver:
         dialog.locator("button.jp-mod-accept").click()
 
     def wait_for_idle_kernel(self) -> None:
-        """Wait until the notebook's kernel is connected and idle."""
-        indicator = self.notebook.locator(".jp-Notebook-ExecutionIndicator")
-        indicator.and_(self.page.locator('[data-status="idle"]')).wait_for(
-            state="attached", timeout=RUN_SECONDS * 1000
+        """Wait until the notebook's kernel is connected and idle.
+
+        Read from the status bar ("Python 3 (ipykernel) | Idle"): the toolbar's execution
+        indicator already says "idle" while there is no kernel yet.
+        """
+        kernel_idle = self.page.locator(".jp-StatusBar-TextItem").filter(
+            has_text=re.compile(r"^(?!No Kernel).+\|\s*Idle\s*$")
         )
+        kernel_idle.first.wait_for(state="visible", timeout=RUN_SECONDS * 1000)
 
     def run_all_cells(self) -> None:
         """Menu Run → Run All Cells, then wait until every code cell has run (or one failed)."""

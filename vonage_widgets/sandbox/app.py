@@ -11,6 +11,9 @@ Wire quirks of the official Python SDK this tolerates [vonage-api.md 6.1]: a sti
 ``Content-Type: application/json`` on GET/DELETE and on the Numbers API's form posts (form
 bodies are always parsed as forms), ``has_application=True`` in Python's spelling, and a
 create with no body at all.
+
+Credentials: the Application API takes HTTP Basic only [SPEC-APP-2.4.1]; the Numbers API
+takes Basic or ``api_key``/``api_secret`` in the query (or form) [SPEC-NUM-1.0.20/1.1.0].
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import binascii
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -309,14 +312,6 @@ class _Sandbox:
             raise Reply(numbers_reply(401, "401", "authentication failed"))
         return account
 
-    def _numbers_call(
-        self,
-        operation: Callable[[Store, str, Mapping[str, str]], dict[str, Any]],
-        account: str,
-        params: Mapping[str, str],
-    ) -> Callable[[], dict[str, Any]]:
-        return lambda: operation(self.store, account, params)
-
     async def _numbers(
         self,
         request: Request,
@@ -328,7 +323,7 @@ class _Sandbox:
         account = self._numbers_account(request, form)
         params = form if request.method == "POST" else dict(request.query_params)
         try:
-            body = await run_in_threadpool(self._numbers_call(operation, account, params))
+            body = await run_in_threadpool(operation, self.store, account, params)
         except NumbersError as error:
             raise Reply(
                 numbers_reply(error.status, error.error_code, error.error_code_label)
@@ -430,9 +425,6 @@ async def _read_body(request: Request, ids: IdFactory, *, numbers_api: bool = Fa
 def _reply(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Reply)
     return exc.response
-
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 class _CloseConnections:

@@ -303,12 +303,13 @@ def update_number(
                 f"this account does not own the number {msisdn} in country {country}; "
                 "list your numbers with GET /account/numbers"
             )
-        app_id = given.get("app_id")
-        if app_id is not None and not application_exists(app_id):
-            raise _method_failed(
-                f"application {app_id} does not exist in this account; "
-                "create it first or check the id"
-            )
+        named = {given.get("app_id"), given.get("messagesCallbackValue")} - {None}
+        for app_id in sorted(a for a in named if a is not None):
+            if not application_exists(app_id):
+                raise _method_failed(
+                    f"application {app_id} does not exist in this account; "
+                    "create it first or check the id"
+                )
         store.put_number(account, _routed(number, given))
     return success()
 

@@ -7,7 +7,7 @@ has its own thread and event loop (``vonage_widgets._server.BackgroundServer``).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import platformdirs
@@ -16,6 +16,14 @@ from vonage_widgets._server import BackgroundServer
 from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
 from vonage_widgets.redact import mask
 from vonage_widgets.sandbox.app import build_app
+from vonage_widgets.sandbox.calls import (
+    DEFAULT_CALLER,
+    DEFAULT_SIGNATURE_SECRET,
+    CallLimits,
+    CallSimulator,
+    CallTrace,
+)
+from vonage_widgets.sandbox.calls_route import call_routes
 from vonage_widgets.sandbox.ids import Clock, IdFactory
 from vonage_widgets.sandbox.store import Store
 from vonage_widgets.sandbox.tls import ensure_tls_files
@@ -53,6 +61,28 @@ def _checked_accounts(accounts: Mapping[str, str] | None) -> dict[str, str]:
     return dict(accounts)
 
 
+def _signature_secrets(
+    given: str | Mapping[str, str] | None, accounts: Mapping[str, str]
+) -> dict[str, str]:
+    """Each account's webhook signature secret (see ``Sandbox(signature_secret=...)``)."""
+    if given is None or isinstance(given, str):
+        secret = given or DEFAULT_SIGNATURE_SECRET
+        return dict.fromkeys(accounts, secret)
+    problems = [
+        FieldError(f"signature_secret.{key}", "must be a non-empty string")
+        for key, value in given.items()
+        if not isinstance(value, str) or not value
+    ]
+    problems += [
+        FieldError(f"signature_secret.{key}", "is not one of the sandbox's accounts")
+        for key in given
+        if key not in accounts
+    ]
+    if problems:
+        raise ValidationError(problems, subject="sandbox signature secrets")
+    return {key: given.get(key, DEFAULT_SIGNATURE_SECRET) for key in accounts}
+
+
 class Sandbox:
     """A local emulator of the Application API v2 and the Numbers API on one loopback host.
 
@@ -62,6 +92,9 @@ class Sandbox:
     to secrets; by default one account, :data:`DEFAULT_API_KEY` / :data:`DEFAULT_API_SECRET`.
     ``seed`` makes ids and timestamps reproducible. ``tls=True`` serves HTTPS with a local
     CA (:attr:`ca_file`), which the official Vonage SDK needs (it always uses https).
+    ``signature_secret`` signs the webhooks of simulated calls (:meth:`simulate_call`): one
+    string for every account, or a mapping per API key; default
+    :data:`~vonage_widgets.sandbox.calls.DEFAULT_SIGNATURE_SECRET`.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`.
     """
@@ -75,6 +108,7 @@ class Sandbox:
         accounts: Mapping[str, str] | None = None,
         seed: int | str | None = None,
         tls: bool = False,
+        signature_secret: str | Mapping[str, str] | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -82,6 +116,8 @@ class Sandbox:
         self.seed = seed
         self.tls = tls
         self._accounts = _checked_accounts(accounts)
+        self._signature_secrets = _signature_secrets(signature_secret, self._accounts)
+        self._calls: CallSimulator | None = None
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         self._server: BackgroundServer | None = None
         self._store: Store | None = None
@@ -121,8 +157,15 @@ class Sandbox:
                 files = ensure_tls_files(path.parent / _TLS_FOLDER, hosts=(self.host,))
                 self._ca_file = files.ca_file
                 certfile, keyfile = str(files.cert_file), str(files.key_file)
+            calls = CallSimulator(store, self._accounts, self._signature_secrets, ids)
             server = BackgroundServer(
-                build_app(store, self._accounts, ids, close_connections=self.tls),
+                build_app(
+                    store,
+                    self._accounts,
+                    ids,
+                    extra_routes=call_routes(calls),
+                    close_connections=self.tls,
+                ),
                 host=self.host,
                 port=self.port,
                 ssl_certfile=certfile,
@@ -133,13 +176,13 @@ class Sandbox:
         except BaseException:
             store.close()
             raise
-        self._store, self._server = store, server
+        self._store, self._server, self._calls = store, server, calls
         return self
 
     def stop(self) -> None:
         """Stop serving and close the database (its file keeps the state)."""
         server, store = self._server, self._store
-        self._server = self._store = None
+        self._server = self._store = self._calls = None
         if server is not None:
             server.stop()
         if store is not None:
@@ -181,6 +224,51 @@ class Sandbox:
     def accounts(self) -> dict[str, str]:
         """A copy of every account: API key to secret."""
         return dict(self._accounts)
+
+    @property
+    def signature_secret(self) -> str:
+        """The first account's signature secret, for checking signed webhooks (not a real
+        secret: public on purpose, like :attr:`api_secret`)."""
+        return self._signature_secrets[self.api_key]
+
+    @property
+    def signature_secrets(self) -> dict[str, str]:
+        """A copy of every account's signature secret: API key to secret."""
+        return dict(self._signature_secrets)
+
+    # -- simulated calls -------------------------------------------------------------
+
+    def simulate_call(
+        self,
+        to: str,
+        from_: str = DEFAULT_CALLER,
+        *,
+        api_key: str | None = None,
+        dtmf: str | Sequence[str] | None = None,
+        speech: str | Sequence[str] | None = None,
+        answer_callee: bool = True,
+        hold_seconds: float = 30.0,
+        limits: CallLimits | None = None,
+    ) -> CallTrace:
+        """Place a simulated inbound call to the number ``to`` and return its trace.
+
+        The sandbox does what Vonage does: it requests the linked application's answer URL
+        (then its fallback URL), runs the NCCO and posts events to the event URL. See
+        :meth:`vonage_widgets.sandbox.calls.CallSimulator.simulate` for the arguments;
+        ``POST /_sandbox/calls`` does the same over HTTP.
+        """
+        if self._calls is None:
+            raise VonageWidgetsError("the sandbox is not running: call start() first")
+        return self._calls.simulate(
+            to,
+            from_,
+            api_key=api_key,
+            dtmf=dtmf,
+            speech=speech,
+            answer_callee=answer_callee,
+            hold_seconds=hold_seconds,
+            limits=limits,
+        )
 
     @property
     def ca_file(self) -> str | None:

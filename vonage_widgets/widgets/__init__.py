@@ -6,6 +6,10 @@ notebooks and tests drive it through plain methods, ``.value`` and ``.click()``.
 
 from __future__ import annotations
 
-from vonage_widgets.widgets.application_form import NEW_APPLICATION, ApplicationForm
+from vonage_widgets.widgets.application_form import (
+    NEW_APPLICATION,
+    NEW_APPLICATION_VALUE,
+    ApplicationForm,
+)
 
-__all__ = ["NEW_APPLICATION", "ApplicationForm"]
+__all__ = ["NEW_APPLICATION", "NEW_APPLICATION_VALUE", "ApplicationForm"]

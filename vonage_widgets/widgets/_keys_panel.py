@@ -72,7 +72,9 @@ class KeysPanel:
     """Widgets and state for the application's key; the form asks it for ``keys`` and errors."""
 
     def __init__(self) -> None:
-        self.choice = ipw.ToggleButtons(options=KEY_CHOICES_CREATE, value=GENERATE)
+        self.choice = ipw.ToggleButtons(
+            options=KEY_CHOICES_CREATE, value=GENERATE, style={"button_width": "auto"}
+        )
         self.slot = MessageSlot()
         self.pair: KeyPair | None = None
         self.saved_path: Path | None = None

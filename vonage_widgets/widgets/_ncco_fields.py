@@ -264,7 +264,7 @@ class FieldEditor:
         control.observe(self._changed, names="value")
 
     def _changed(self, _change: dict[str, Any]) -> None:
-        if True:
+        if not self._showing:
             self._on_edit(self, self.read())
 
     def show(self, value: Any) -> None:

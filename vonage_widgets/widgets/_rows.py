@@ -24,11 +24,11 @@ import traitlets
 
 __all__ = [
     "ABSENT",
+    "NOT_SET_VALUE",
     "BoolRow",
     "ChoiceRow",
     "FieldRow",
     "IntRow",
-    "NOT_SET_VALUE",
     "MessageSlot",
     "TextRow",
     "WholeNumberText",
@@ -107,6 +107,7 @@ class FieldRow:
             layout=ipw.Layout(width=LABEL_WIDTH, min_width=LABEL_WIDTH),
         )
         self.help = ipw.HTML(help_html(help_text)) if help_text else None
+        control.layout.flex = "0 0 auto"  # a long message beside it must not squeeze the input
         self._pristine: Any = control.value
 
     @functools.cached_property

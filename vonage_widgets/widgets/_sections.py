@@ -119,6 +119,21 @@ class WebhookRows:
             default=spec.default_method,
             absent_label=NOT_SET if spec.default_method is None else None,
         )
+        method = self.method.control
+        method.layout.width = "110px"
+        method.tooltip = f"HTTP method. {fields['http_method'].description or ''}".strip()
+        # Address and method share one line: they are read together ("POST to this URL").
+        address = self.address
+        self.line = ipw.VBox(
+            [
+                ipw.HBox(
+                    [address.label, address.control, method, address.message, self.method.message],
+                    layout=ipw.Layout(align_items="center"),
+                ),
+                *([address.help] if address.help is not None else []),
+            ],
+            layout=ipw.Layout(margin="2px 0"),
+        )
         self.timeouts: list[IntRow] = []
         for name in ("connect_timeout", "socket_timeout"):
             limits: Range | None = getattr(spec, name)
@@ -128,7 +143,7 @@ class WebhookRows:
             self.timeouts.append(
                 IntRow(
                     f"{self.path}.{name}",
-                    f"{spec.title or spec.name}: {_humanise(name).lower()}",
+                    _humanise(name),
                     _range_help(description, limits),
                     minimum=limits.minimum,
                     maximum=limits.maximum,
@@ -177,9 +192,7 @@ class CapabilitySection:
         self.webhooks = {hook.name: WebhookRows(self.path, hook) for hook in spec.webhooks}
         self.settings = {s.name: setting_row(self.path, s) for s in spec.settings}
 
-        main: list[ipw.Widget] = []
-        for hook_rows in self.webhooks.values():
-            main += [hook_rows.address.widget, hook_rows.method.widget]
+        main: list[ipw.Widget] = [hook_rows.line for hook_rows in self.webhooks.values()]
         advanced_rows = [t for h in self.webhooks.values() for t in h.timeouts]
         # Timeouts are rarely changed; when a capability has them, its settings join them in
         # a collapsed "Advanced settings" group so the common fields stay in view.
@@ -187,10 +200,17 @@ class CapabilitySection:
         self.advanced: ipw.Accordion | None = None
         if advanced_rows:
             self.advanced_rows = [*advanced_rows, *self.settings.values()]
+            group: list[ipw.Widget] = []
+            for hook_rows in self.webhooks.values():
+                if hook_rows.timeouts:
+                    heading = f"<i>{html.escape(hook_rows.spec.title, quote=False)}</i>"
+                    group.append(ipw.HTML(heading))
+                    group += [t.widget for t in hook_rows.timeouts]
+            if self.settings:
+                group.append(ipw.HTML(f"<i>{html.escape(spec.title, quote=False)} settings</i>"))
+                group += [r.widget for r in self.settings.values()]
             self.advanced = ipw.Accordion(
-                children=[ipw.VBox([r.widget for r in self.advanced_rows])],
-                titles=("Advanced settings",),
-                selected_index=None,
+                children=[ipw.VBox(group)], titles=("Advanced settings",), selected_index=None
             )
             main.append(self.advanced)
         else:

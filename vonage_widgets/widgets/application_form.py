@@ -60,17 +60,20 @@ from vonage_widgets.widgets._keys_panel import GENERATE, KeysPanel
 from vonage_widgets.widgets._rows import (
     ABSENT,
     FieldRow,
-    MessageSlot,
     TextRow,
     help_html,
     message_html,
 )
 from vonage_widgets.widgets._sections import CapabilitySection, overlay, setting_row, title_html
 
-__all__ = ["NEW_APPLICATION", "ApplicationForm", "ApplicationsClient"]
+__all__ = ["NEW_APPLICATION", "NEW_APPLICATION_VALUE", "ApplicationForm", "ApplicationsClient"]
 
 NEW_APPLICATION = "(new application)"
-"""The application picker's first option: an empty form that creates an application."""
+"""The label of the application picker's first option: an empty form that creates one."""
+
+NEW_APPLICATION_VALUE = ""
+"""The value of that option. Not ``None``: a dropdown whose value is ``None`` has no selected
+index, and the browser then shows an empty box instead of the label."""
 
 _STATUS_COLOURS = {"info": "#202124", "ok": "#137333", "warn": "#b06000", "error": "#b00020"}
 _GENERATED_ON_SAVE = "(new key pair, generated when you save)"
@@ -144,8 +147,8 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
 
     def _build_widgets(self) -> None:
         self.app_picker = ipw.Dropdown(
-            options=[(NEW_APPLICATION, None)],
-            value=None,
+            options=[(NEW_APPLICATION, NEW_APPLICATION_VALUE)],
+            value=NEW_APPLICATION_VALUE,
             description="Application",
             layout=ipw.Layout(width="460px"),
         )
@@ -192,7 +195,6 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             self.preview,
             self.status,
         ]
-        self._privacy_slot = MessageSlot()
         self._targets = self._message_targets()
 
     def _message_targets(self) -> dict[str, _MessageTarget]:
@@ -350,7 +352,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             for row in self.privacy_rows:
                 row.show(ABSENT)
             self.key_panel.start(editing=False, current_public_key=None)
-            self.app_picker.value = None
+            self.app_picker.value = NEW_APPLICATION_VALUE
             self.preview.value = ""
         self._settle()
         self._say("New application: fill in the fields, then Save.", "info")
@@ -537,9 +539,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             raise
         self.key_path = saved
         self.validate()
-        after = " Save again to send the request." if self.mode == "create" else ""
-        if self.application is not None and panel.mode != GENERATE:
-            after = ""
+        after = " Save again to send the request." if panel.mode == GENERATE else ""
         self._say(f"Private key saved to {saved} (mode 0600).{after}", "ok")
         return saved
 
@@ -598,11 +598,11 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             raise
         current = self.application.id if self.application is not None else None
         with self._quietly():
-            self.app_picker.options = [(NEW_APPLICATION, None)] + [
+            self.app_picker.options = [(NEW_APPLICATION, NEW_APPLICATION_VALUE)] + [
                 (self._option_label(app), app.id) for app in apps if app.id
             ]
             ids = {app.id for app in apps}
-            self.app_picker.value = current if current in ids else None
+            self.app_picker.value = current if current in ids else NEW_APPLICATION_VALUE
         self._say(f"Found {len(apps)} application{'s' * (len(apps) != 1)}.", "info")
         return apps
 
@@ -643,7 +643,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         if self._quiet:
             return
         try:
-            if change["new"] is None:
+            if not change["new"]:
                 self.new()
             else:
                 self.load(str(change["new"]))

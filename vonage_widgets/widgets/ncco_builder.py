@@ -120,9 +120,7 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
         self.status = ipw.HTML()
         """What the last load, template or refused command did."""
         self.cards_box = ipw.VBox()
-        self.json_preview = ipw.Textarea(
-            disabled=True, rows=12, layout=ipw.Layout(width="100%")
-        )
+        self.json_preview = ipw.Textarea(disabled=True, rows=12, layout=ipw.Layout(width="100%"))
         """The NCCO as pretty JSON: exactly ``json.dumps(builder.ncco, indent=2)``."""
         self.json_input = ipw.Textarea(
             placeholder="Paste an NCCO (a JSON array of actions) here, then Load JSON",

@@ -471,7 +471,9 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
         if waiting:
             parts.append(f"{waiting} wait for your confirmation")
         if failed:
-            parts.append(f"{failed} failed (see the results; run it again on the same numbers to retry)")
+            parts.append(
+                f"{failed} failed (see the results; run it again on the same numbers to retry)"
+            )
         kind = "error" if failed else "warn" if waiting else "ok"
         self._say("; ".join(parts) + ".", kind)
 

@@ -1,0 +1,226 @@
+"""How much work each benchmark does (:class:`Scale`) and the small tools that time it.
+
+Every loop here runs a fixed number of times (never "as many as fit in N seconds"), so a run
+does the same work on a fast and a slow machine and the figures stay comparable.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import resource
+import statistics
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "MIB",
+    "MemoryPeak",
+    "Scale",
+    "median",
+    "percentile",
+    "peak_rss_growth",
+    "time_each",
+    "time_once",
+]
+
+MIB = 1024 * 1024
+
+_STATUS = Path("/proc/self/status")
+_CLEAR_REFS = Path("/proc/self/clear_refs")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Sizes and repeat counts for one run: :meth:`full` (default), :meth:`quick`, :meth:`smoke`."""
+
+    name: str
+    apps: int
+    """Applications listed and tabled (items 1 and 4)."""
+    page_size: int
+    """Page size of the list benchmarks (the API's maximum, 100, except in smoke runs)."""
+    requests: int
+    """Requests per operation and concurrency level in the sandbox load test."""
+    list_requests: int
+    """Requests for the "list a page" operation (each moves a whole page)."""
+    generated_key_requests: int
+    """Creates with a sandbox-generated key pair (RSA generation costs ~50-200 ms each)."""
+    load_apps: int
+    """Applications in the sandbox during the load test (ids to get and update)."""
+    concurrency: tuple[int, ...]
+    """Concurrent clients in the load test."""
+    import_runs: int
+    """Fresh interpreters per import measurement (the median is reported)."""
+    import_targets: tuple[str, ...]
+    """Modules whose import time is measured."""
+    form_builds: int
+    keystrokes: int
+    table_repeats: int
+    jwt_tokens: int
+    ncco_checks: int
+    run_notebooks: bool
+    listing_runs: int = 1
+    """End-to-end list runs per client (the best is reported; 10,000 apps is a big sample)."""
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def full(cls) -> Scale:
+        """The default run: the brief's sizes, about 5-7 minutes on 2 cores."""
+        return cls(
+            name="full",
+            apps=10_000,
+            page_size=100,
+            requests=500,
+            list_requests=100,
+            generated_key_requests=16,
+            load_apps=1_000,
+            concurrency=(1, 4),
+            import_runs=7,
+            import_targets=(
+                "vonage_widgets",
+                "vonage_widgets.models",
+                "vonage_widgets.client",
+                "vonage_widgets.sandbox",
+                "vonage_widgets.tables",
+                "vonage_widgets.widgets",
+                "vonage_widgets.workbook",
+            ),
+            form_builds=15,
+            keystrokes=200,
+            table_repeats=3,
+            jwt_tokens=1_000,
+            ncco_checks=2_000,
+            run_notebooks=True,
+        )
+
+    @classmethod
+    def quick(cls) -> Scale:
+        """A smoke run of every benchmark but the notebooks, about a minute."""
+        return cls(
+            name="quick",
+            apps=1_000,
+            page_size=100,
+            requests=60,
+            list_requests=20,
+            generated_key_requests=2,
+            load_apps=200,
+            concurrency=(1, 4),
+            import_runs=3,
+            import_targets=("vonage_widgets", "vonage_widgets.workbook"),
+            form_builds=3,
+            keystrokes=30,
+            table_repeats=1,
+            jwt_tokens=100,
+            ncco_checks=200,
+            run_notebooks=False,
+        )
+
+    @classmethod
+    def smoke(cls) -> Scale:
+        """Tiny sizes for the test suite: proves each benchmark runs, says nothing about speed."""
+        return cls(
+            name="smoke",
+            apps=25,
+            page_size=10,
+            requests=4,
+            list_requests=2,
+            generated_key_requests=1,
+            load_apps=12,
+            concurrency=(1, 2),
+            import_runs=1,
+            import_targets=("vonage_widgets",),
+            form_builds=1,
+            keystrokes=2,
+            table_repeats=1,
+            jwt_tokens=2,
+            ncco_checks=2,
+            run_notebooks=True,
+        )
+
+
+def time_once(action: Callable[[], object]) -> float:
+    """Seconds one call of ``action`` takes."""
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def time_each(action: Callable[[int], object], count: int) -> list[float]:
+    """Seconds each of ``count`` calls ``action(i)`` takes, in call order."""
+    durations: list[float] = []
+    clock = time.perf_counter
+    for i in range(count):
+        start = clock()
+        action(i)
+        durations.append(clock() - start)
+    return durations
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile (0-100) by the nearest-rank rule (an observed value)."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def median(values: Sequence[float]) -> float:
+    """The median (kept here so every module reports the same statistic)."""
+    return statistics.median(values)
+
+
+def _status_kib(name: str) -> int | None:
+    try:
+        match = re.search(rf"^{name}:\s+(\d+) kB", _STATUS.read_text(), re.MULTILINE)
+    except OSError:
+        return None
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class MemoryPeak:
+    """Peak resident memory growth over a block, in bytes (see :func:`peak_rss_growth`)."""
+
+    growth: int = 0
+    method: str = ""
+
+    @property
+    def mib(self) -> float:
+        """The growth in MiB."""
+        return self.growth / MIB
+
+
+@contextmanager
+def peak_rss_growth() -> Iterator[MemoryPeak]:
+    """Measure how far the process's resident set rose above its size at the start.
+
+    On Linux the kernel's high-water mark is reset first (``/proc/self/clear_refs``), so the
+    peak belongs to this block alone. Elsewhere it falls back to ``ru_maxrss``, the peak since
+    the process started, which can only under-report a block that stays below an earlier peak.
+    The whole process counts: an in-process sandbox's memory is included.
+    """
+    gc.collect()
+    result = MemoryPeak()
+    try:
+        _CLEAR_REFS.write_text("5")
+        before = _status_kib("VmRSS")
+        method = "VmHWM after clear_refs"
+    except OSError:
+        before = None
+        method = "ru_maxrss"
+    if before is None:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        method = "ru_maxrss"
+    try:
+        yield result
+    finally:
+        if method == "ru_maxrss":
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        else:
+            peak = _status_kib("VmHWM") or before
+        result.growth = max(0, peak - before) * 1024
+        result.method = method

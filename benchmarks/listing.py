@@ -1,0 +1,247 @@
+"""Item 1: list every application of a large account into a DataFrame.
+
+Compared, against the same seeded sandbox database:
+
+* ours: ``VonageClient.applications.list_all`` (page 1, then the rest on
+  ``client.PAGE_WORKERS`` threads) + ``tables.capabilities_table``, over http and https;
+  and the sequential ``iter`` for scale;
+* the official SDK: ``application.list_applications`` page by page until ``next_page`` is
+  None, then a DataFrame of the same columns, over https (the SDK always uses TLS);
+* the floor: the sandbox building the same pages in-process (store query, response bodies,
+  JSON encoding) with no HTTP, and that plus the client's parsing and the table, which is
+  as fast as listing can be with this code: the end-to-end figures are reported against it.
+
+The sandbox runs in this process (as in a notebook kernel), so client and server share the
+GIL and the 2 cores; that is the situation a user meets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from starlette.responses import JSONResponse
+from vonage import Auth, HttpClientOptions, Vonage
+from vonage_application import ListApplicationsFilter
+
+from benchmarks._data import seed_applications
+from benchmarks._measure import MemoryPeak, Scale, peak_rss_growth, time_once
+from benchmarks._report import Figure
+from vonage_widgets.client import PAGE_WORKERS, VonageClient
+from vonage_widgets.models import Application, ApplicationPage
+from vonage_widgets.sandbox import Sandbox
+from vonage_widgets.sandbox import applications as sandbox_apps
+from vonage_widgets.sandbox.ids import Clock, IdFactory
+from vonage_widgets.sandbox.store import Store
+from vonage_widgets.tables import capabilities_table
+
+__all__ = [
+    "SDK_CAPABILITIES",
+    "build_pages_in_process",
+    "floor_table",
+    "ours_table",
+    "run",
+    "sdk_table",
+]
+
+SDK_CAPABILITIES = ("voice", "messages", "rtc", "verify", "vbc")
+"""Capabilities the official SDK models (it drops any other, e.g. video)."""
+
+_BENCH = "list apps"
+
+
+def build_pages_in_process(db_path: Path, account: str, page_size: int) -> list[bytes]:
+    """Every list page as the sandbox's HTTP handler would encode it, without HTTP.
+
+    The same calls as the ``GET /v2/applications`` handler: ``Store.list_applications``,
+    ``application_body`` per row, ``list_body``, then Starlette's JSON rendering.
+    """
+    store = Store(db_path, ids=IdFactory(None), clock=Clock())
+    try:
+        bodies: list[bytes] = []
+        page, pages = 1, 1
+        while page <= pages:
+            total, rows = store.list_applications(
+                account, offset=(page - 1) * page_size, limit=page_size
+            )
+            items = [sandbox_apps.application_body(row) for row in rows]
+            body = sandbox_apps.list_body(page, page_size, total, items)
+            bodies.append(JSONResponse(body).body)
+            pages = body["total_pages"]
+            page += 1
+        return bodies
+    finally:
+        store.close()
+
+
+def floor_table(bodies: list[bytes]) -> pd.DataFrame:
+    """The client's share of the work on pre-built pages: decode, model, table."""
+    apps: list[Application] = []
+    for body in bodies:
+        apps.extend(ApplicationPage.from_api(json.loads(body)).applications)
+    return capabilities_table(apps)
+
+
+def ours_table(client: VonageClient, page_size: int, *, concurrent: bool = True) -> pd.DataFrame:
+    """What a notebook does: fetch every application, then tabulate its capabilities."""
+    api = client.applications
+    apps = api.list_all(page_size) if concurrent else list(api.iter(page_size))
+    return capabilities_table(apps)
+
+
+def sdk_table(vonage: Vonage, page_size: int, max_pages: int) -> pd.DataFrame:
+    """The official SDK's page loop, then a DataFrame with the same columns as ours."""
+    rows: list[dict[str, Any]] = []
+    page: int | None = 1
+    for _ in range(max_pages):  # bounded: a sandbox bug must not loop forever
+        apps, page = vonage.application.list_applications(
+            ListApplicationsFilter(page_size=page_size, page=page)
+        )
+        for app in apps:
+            caps = app.capabilities
+            row: dict[str, Any] = {"application_id": app.id, "application": app.name}
+            row.update({name: getattr(caps, name, None) is not None for name in SDK_CAPABILITIES})
+            rows.append(row)
+        if page is None:
+            return pd.DataFrame(rows)
+    raise RuntimeError("the official SDK never reached the last page")
+
+
+@contextmanager
+def _ca_bundle(ca_file: str) -> Iterator[None]:
+    """``REQUESTS_CA_BUNDLE`` for the SDK (requests reads it per request), then restored."""
+    old = os.environ.get("REQUESTS_CA_BUNDLE")
+    os.environ["REQUESTS_CA_BUNDLE"] = ca_file
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("REQUESTS_CA_BUNDLE", None)
+        else:
+            os.environ["REQUESTS_CA_BUNDLE"] = old
+
+
+def _timed(
+    build: Callable[[], pd.DataFrame], expected_rows: int, runs: int
+) -> tuple[float, MemoryPeak]:
+    """Best time of ``runs`` builds (checking each is complete) and the first's memory peak."""
+    best, memory = float("inf"), MemoryPeak()
+    for run_number in range(runs):
+        frame: pd.DataFrame | None = None
+
+        def work() -> None:
+            nonlocal frame
+            frame = build()
+
+        if run_number == 0:
+            with peak_rss_growth() as memory:
+                seconds = time_once(work)
+        else:
+            seconds = time_once(work)
+        assert frame is not None
+        if len(frame) != expected_rows:  # a wrong answer fast is no figure
+            raise RuntimeError(f"expected {expected_rows} rows, got {len(frame)}")
+        best = min(best, seconds)
+        del frame
+    return best, memory
+
+
+def run(scale: Scale) -> list[Figure]:
+    """Seed ``scale.apps`` applications once, then list them every way; one figure each."""
+    n, size = scale.apps, scale.page_size
+    pages = -(-n // size)
+    runs = scale.listing_runs
+    with tempfile.TemporaryDirectory(prefix="vonage-widgets-bench-") as folder:
+        db_path = Path(folder) / "sandbox.sqlite3"
+        with Sandbox(db=db_path) as sandbox:
+            seed_applications(sandbox, n)
+            account = sandbox.api_key
+            build_s = time_once(lambda: build_pages_in_process(db_path, account, size))
+            bodies = build_pages_in_process(db_path, account, size)
+            floor_s, _ = _timed(lambda: floor_table(bodies), n, runs)
+            with VonageClient(sandbox.api_key, sandbox.api_secret, api_host=sandbox.url) as c:
+                http_s, _ = _timed(lambda: ours_table(c, size), n, runs)
+        with Sandbox(db=db_path, tls=True) as sandbox:
+            ca_file = sandbox.ca_file
+            assert ca_file is not None
+            host = sandbox.url.removeprefix("https://")
+            with VonageClient(
+                sandbox.api_key, sandbox.api_secret, api_host=sandbox.url, verify=ca_file
+            ) as c:
+                https_s, ours_memory = _timed(lambda: ours_table(c, size), n, runs)
+                serial_s, _ = _timed(lambda: ours_table(c, size, concurrent=False), n, runs)
+            with _ca_bundle(ca_file):
+                vonage = Vonage(
+                    Auth(api_key=sandbox.api_key, api_secret=sandbox.api_secret),
+                    HttpClientOptions(api_host=host, rest_host=host),
+                )
+                sdk_s, sdk_memory = _timed(lambda: sdk_table(vonage, size, pages + 1), n, runs)
+
+    floor_rate = n / (build_s + floor_s)
+    sdk_rate = n / sdk_s
+    what = f"{n:,} apps, {pages} pages of {size}"
+    return [
+        Figure(
+            f"{_BENCH}: floor, sandbox builds the pages in-process",
+            n / build_s,
+            "apps/s",
+            notes=f"{what}; store query + bodies + JSON, no HTTP ({build_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: floor, + client parse + capabilities_table",
+            floor_rate,
+            "apps/s",
+            notes=f"pages above, then json.loads + ApplicationPage.from_api + table, no HTTP "
+            f"({build_s + floor_s:.2f} s)",
+            extra={"client_side_s": floor_s, "server_side_s": build_s},
+        ),
+        Figure(
+            f"{_BENCH}: ours http, list_all + capabilities_table",
+            n / http_s,
+            "apps/s",
+            baseline=floor_rate,
+            notes=f"baseline: the no-HTTP floor (ratio = share of it reached); "
+            f"{PAGE_WORKERS} page threads, keep-alive ({http_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: ours https, list_all + capabilities_table",
+            n / https_s,
+            "apps/s",
+            baseline=sdk_rate,
+            notes=f"baseline: official SDK https; sandbox closes TLS connections per "
+            f"request ({https_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: ours https, sequential iter + capabilities_table",
+            n / serial_s,
+            "apps/s",
+            baseline=sdk_rate,
+            notes=f"baseline: official SDK https; one page at a time ({serial_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: official SDK https, page loop + DataFrame",
+            sdk_rate,
+            "apps/s",
+            notes=f"vonage {_sdk_version()}; drops unknown capabilities ({sdk_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: peak RSS growth, ours https",
+            ours_memory.mib,
+            "MiB",
+            baseline=sdk_memory.mib,
+            notes=f"baseline: official SDK run; whole process incl. in-process sandbox "
+            f"({ours_memory.method})",
+        ),
+    ]
+
+
+def _sdk_version() -> str:
+    from importlib.metadata import version
+
+    return version("vonage")

@@ -1,0 +1,158 @@
+"""Simulated calls over HTTP: ``POST /_sandbox/calls`` and a client for it.
+
+A sandbox running in another process (the one ``vonage-widgets lab`` shares with every
+notebook kernel) is driven through this route: Basic auth with the account's API key and
+secret, a JSON body with ``simulate_call``'s arguments, and the
+:class:`~vonage_widgets.sandbox.calls_trace.CallTrace` back as JSON
+(:meth:`~vonage_widgets.sandbox.calls_trace.CallTrace.to_dict`). Refusals are RFC 7807
+bodies like the Application API's: 401 for bad credentials, 400 with ``invalid_parameters``
+for a call that cannot be placed.
+
+Body: ``{"to": "442079460000", "from": "447700900123", "dtmf": ["1"], "speech": [],
+"answer_callee": true, "hold_seconds": 30, "limits": {"max_actions": 200}}`` (only ``to``
+is required).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+from typing import Any
+
+import httpx
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from vonage_widgets.errors import ApiError, FieldError, ValidationError
+from vonage_widgets.sandbox.calls import DEFAULT_CALLER, CallLimits, CallSimulator
+from vonage_widgets.sandbox.calls_trace import CallTrace
+from vonage_widgets.sandbox.problems import bad_request, problem
+
+__all__ = ["BODY_KEYS", "CALLS_PATH", "call_routes", "simulate_call_remote"]
+
+CALLS_PATH = "/_sandbox/calls"
+"""Where a simulated call is placed over HTTP (POST)."""
+BODY_KEYS = frozenset({"to", "from", "dtmf", "speech", "answer_callee", "hold_seconds", "limits"})
+"""The keys a request body may hold."""
+
+
+def call_routes(simulator: CallSimulator) -> list[Route]:
+    """The route(s) to add to the sandbox's app (``build_app(extra_routes=...)``)."""
+    return [Route(CALLS_PATH, _CallEndpoint(simulator).handle, methods=["POST"])]
+
+
+class _CallEndpoint:
+    """``POST /_sandbox/calls``: authenticate, check the body, simulate in a worker thread."""
+
+    def __init__(self, simulator: CallSimulator) -> None:
+        self.simulator = simulator
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one request (a Starlette endpoint)."""
+        ids = self.simulator.ids
+        account = self._authenticate(request.headers.get("authorization", ""))
+        if account is None:
+            return problem(
+                401,
+                "unauthorized",
+                "Invalid credentials supplied",
+                "You did not provide correct credentials.",
+                ids.instance(),
+                headers={"WWW-Authenticate": 'Basic realm="Vonage sandbox"'},
+            )
+        try:
+            body = _call_body(await request.body())
+            limits = CallLimits(**body.pop("limits", {}))
+            to = body.pop("to")
+            from_ = body.pop("from", DEFAULT_CALLER)
+            trace = await run_in_threadpool(
+                lambda: self.simulator.simulate(to, from_, api_key=account, limits=limits, **body)
+            )
+        except ValidationError as error:
+            return bad_request(error.errors, ids.instance())
+        return JSONResponse(trace.to_dict())
+
+    def _authenticate(self, header: str) -> str | None:
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        key, sep, secret = decoded.partition(":")
+        expected = self.simulator.accounts.get(key)
+        if not sep or expected is None:
+            return None
+        ok = hmac.compare_digest(expected.encode("utf-8"), secret.encode("utf-8"))
+        return key if ok else None
+
+
+def _call_body(raw: bytes) -> dict[str, Any]:
+    """The JSON body, checked for shape (values are checked by ``simulate``)."""
+    not_object = ValidationError(
+        [FieldError("", "the body must be a JSON object")], subject="simulated call"
+    )
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError:
+        raise not_object from None
+    if not isinstance(data, dict):
+        raise not_object
+    problems = [
+        FieldError(str(key), "is not a parameter of a simulated call")
+        for key in data
+        if key not in BODY_KEYS
+    ]
+    if "to" not in data:
+        problems.append(FieldError("to", "is required: the number to call"))
+    limits = data.get("limits", {})
+    names = tuple(CallLimits.__dataclass_fields__)
+    if (
+        not isinstance(limits, dict)
+        or not set(limits) <= set(names)
+        or any(isinstance(v, bool) or not isinstance(v, int | float) for v in limits.values())
+    ):
+        problems.append(
+            FieldError("limits", f"must be an object of numbers among: {', '.join(names)}")
+        )
+    if problems:
+        raise ValidationError(problems, subject="simulated call")
+    return data
+
+
+def simulate_call_remote(
+    base_url: str,
+    to: str,
+    from_: str = DEFAULT_CALLER,
+    *,
+    api_key: str,
+    api_secret: str,
+    verify: bool | str = True,
+    timeout: float = 300.0,
+    **options: Any,
+) -> CallTrace:
+    """Place a simulated call through a sandbox running elsewhere (``POST /_sandbox/calls``).
+
+    ``options`` are ``simulate_call``'s keyword arguments (``dtmf``, ``speech``,
+    ``answer_callee``, ``hold_seconds``; ``limits`` as a dict). Raises :class:`ApiError`
+    (:class:`~vonage_widgets.errors.BadRequestError` with ``invalid_parameters`` when the
+    sandbox refuses the call).
+    """
+    url = base_url.rstrip("/") + CALLS_PATH
+    body = {"to": to, "from": from_, **options}
+    with httpx.Client(trust_env=False, verify=verify, timeout=timeout) as client:
+        response = client.post(url, json=body, auth=(api_key, api_secret))
+    try:
+        data: Any = response.json()
+    except ValueError:
+        data = {"title": response.reason_phrase, "detail": response.text[:500]}
+    if response.status_code != 200 or not isinstance(data, dict):
+        raise ApiError.from_problem(
+            response.status_code, data if isinstance(data, dict) else {}, method="POST", url=url
+        )
+    return CallTrace.from_dict(data)
