@@ -7,11 +7,14 @@ does the same work on a fast and a slow machine and the figures stay comparable.
 from __future__ import annotations
 
 import gc
+import json
 import re
 import resource
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +23,11 @@ __all__ = [
     "MIB",
     "MemoryPeak",
     "Scale",
+    "interleaved_rates",
     "median",
-    "percentile",
     "peak_rss_growth",
+    "peak_rss_growth_in_child",
+    "percentile",
     "time_each",
     "time_once",
 ]
@@ -91,7 +96,7 @@ class Scale:
             form_builds=15,
             keystrokes=200,
             table_repeats=3,
-            jwt_tokens=1_000,
+            jwt_tokens=60,
             ncco_checks=2_000,
             run_notebooks=True,
         )
@@ -113,7 +118,7 @@ class Scale:
             form_builds=3,
             keystrokes=30,
             table_repeats=1,
-            jwt_tokens=100,
+            jwt_tokens=10,
             ncco_checks=200,
             run_notebooks=False,
         )
@@ -159,6 +164,29 @@ def time_each(action: Callable[[int], object], count: int) -> list[float]:
     return durations
 
 
+def interleaved_rates(
+    actions: Mapping[str, Callable[[int], object]], count: int, rounds: int = 10
+) -> dict[str, float]:
+    """Calls per second of each action, ``count`` calls each, run in alternating rounds.
+
+    Alternating (a round of each in turn, ``rounds`` times) spreads any drift of the machine's
+    speed over every contender instead of favouring whichever ran first.
+    """
+    rounds = max(1, min(rounds, count))
+    sizes = [count // rounds + (r < count % rounds) for r in range(rounds)]
+    totals = dict.fromkeys(actions, 0.0)
+    clock = time.perf_counter
+    done = 0
+    for size in sizes:
+        for name, action in actions.items():
+            start = clock()
+            for i in range(done, done + size):
+                action(i)
+            totals[name] += clock() - start
+        done += size
+    return {name: count / seconds for name, seconds in totals.items()}
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The ``q``-th percentile (0-100) by the nearest-rank rule (an observed value)."""
     if not values:
@@ -193,6 +221,10 @@ class MemoryPeak:
         """The growth in MiB."""
         return self.growth / MIB
 
+    def to_dict(self) -> dict[str, int | str]:
+        """JSON-ready form (what a child process prints)."""
+        return {"growth": self.growth, "method": self.method}
+
 
 @contextmanager
 def peak_rss_growth() -> Iterator[MemoryPeak]:
@@ -224,3 +256,33 @@ def peak_rss_growth() -> Iterator[MemoryPeak]:
             peak = _status_kib("VmHWM") or before
         result.growth = max(0, peak - before) * 1024
         result.method = method
+
+
+_CHILD = """
+import importlib, json, sys
+module, function, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+print(json.dumps(getattr(importlib.import_module(module), function)(*args)))
+"""
+_REPO = Path(__file__).resolve().parent.parent
+
+
+def peak_rss_growth_in_child(
+    module: str, function: str, *args: str, timeout: float = 600.0
+) -> MemoryPeak:
+    """Call ``module.function(*args)`` in a fresh interpreter; it returns a MemoryPeak dict.
+
+    A fresh process, because in a long-lived one the allocator reuses memory freed by earlier
+    work and a second build of the same data shows almost no growth at all.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, module, function, *args],
+        capture_output=True,
+        text=True,
+        cwd=_REPO,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module}.{function} failed in a child:\n{done.stderr[-2000:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return MemoryPeak(growth=int(data["growth"]), method=str(data["method"]) + ", fresh process")

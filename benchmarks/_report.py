@@ -98,7 +98,9 @@ def format_table(figures: Iterable[Figure]) -> str:
         )
         for f in figures
     ]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(COLUMNS)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(COLUMNS)
+    ]
     right = {1, 3, 4, 5}  # numbers line up on the right
 
     def line(cells: Iterable[str]) -> str:

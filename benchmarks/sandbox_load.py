@@ -25,7 +25,7 @@ from benchmarks._report import Figure
 from vonage_widgets.keys import generate_key_pair
 from vonage_widgets.sandbox import Sandbox
 
-__all__ = ["Operation", "LoadResult", "load", "operations", "run"]
+__all__ = ["LoadResult", "Operation", "load", "operations", "run"]
 
 _BENCH = "sandbox"
 _START_TIMEOUT = 120.0  # seconds for every client to warm up (a generated key each)
@@ -70,8 +70,10 @@ class LoadResult:
 
 def _expect(response: httpx.Response, status: int) -> None:
     if response.status_code != status:
-        raise RuntimeError(f"{response.request.method} {response.request.url.path}: "
-                           f"expected {status}, got {response.status_code}")
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url.path}: "
+            f"expected {status}, got {response.status_code}"
+        )
 
 
 def _app_ids(client: httpx.Client, count: int) -> list[str]:
@@ -138,8 +140,9 @@ def _client(sandbox: Sandbox) -> httpx.Client:
 
 def load(sandbox: Sandbox, operation: Operation, clients: int) -> LoadResult:
     """Send ``operation.requests`` requests from ``clients`` threads; time each request."""
-    share = [operation.requests // clients + (k < operation.requests % clients)
-             for k in range(clients)]
+    share = [
+        operation.requests // clients + (k < operation.requests % clients) for k in range(clients)
+    ]
     starts = list(itertools.accumulate([0, *share[:-1]]))
     latencies: list[list[float]] = [[] for _ in range(clients)]
     ready = threading.Barrier(clients + 1, timeout=_START_TIMEOUT)
@@ -203,8 +206,13 @@ def run(scale: Scale) -> list[Figure]:
                     single = result.throughput
                     if operation.generates_keys:
                         rate = _key_generation_rate(scale.generated_key_requests)
-                        figures.append(_figure(result, rate, "baseline: generate_key_pair() "
-                                               "alone; " + operation.notes))
+                        figures.append(
+                            _figure(
+                                result,
+                                rate,
+                                "baseline: generate_key_pair() alone; " + operation.notes,
+                            )
+                        )
                         continue
                     figures.append(_figure(result, None, operation.notes))
                 else:

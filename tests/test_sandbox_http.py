@@ -205,6 +205,29 @@ def test_400_names_every_bad_field_at_once(sandbox: Sandbox) -> None:
     assert "not a key" not in reasons["keys.public_key"]
 
 
+def test_400_for_spec_types_of_capabilities_kept_verbatim(sandbox: Sandbox) -> None:
+    capabilities = {
+        "video": {
+            "webhooks": {"archive_status": {"address": None, "active": 278}},
+            "storage": {"cloud_storage": "yes"},
+            "future": {"anything": 1},
+        },
+        "meetings": {
+            "webhooks": {"room_changed": {"address": "https://e.com", "http_method": "GET"}}
+        },
+        "network_apis": {"redirect_uri": 5},
+    }
+    with client(sandbox) as http:
+        response = http.post("/v2/applications", json=voice_app(capabilities=capabilities))
+    assert _reasons(_problem(response, 400, "#payload-validation")) == {
+        "capabilities.video.webhooks.archive_status.address": "must be a string",
+        "capabilities.video.webhooks.archive_status.active": "must be true or false",
+        "capabilities.video.storage.cloud_storage": "must be true or false",
+        "capabilities.meetings.webhooks.room_changed.http_method": "must be one of: POST",
+        "capabilities.network_apis.redirect_uri": "must be a string",
+    }
+
+
 def test_400_for_a_private_key_as_public_key_never_echoes_it(sandbox: Sandbox) -> None:
     secret_pem = key_pair().private_pem.get_secret_value()
     with client(sandbox) as http:

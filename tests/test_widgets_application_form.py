@@ -585,3 +585,15 @@ def test_text_inputs_validate_as_the_person_types(form: ApplicationForm) -> None
         if hasattr(field.control, "continuous_update"):
             assert field.control.continuous_update is True, path
     assert form.key_panel.public_key_text.continuous_update is True
+
+
+def test_a_preview_on_screen_follows_the_edits() -> None:
+    edit = ApplicationForm(application=Application.from_api(copy.deepcopy(LOADED)))
+    assert edit.preview.value == ""
+    edit.preview_button.click()
+    assert text(edit.preview.value) == "No changes."
+    set_value(edit, "capabilities.voice.conversations_ttl", "72")
+    assert "capabilities.voice.conversations_ttl" in edit.preview.value
+    assert "72" in text(edit.preview.value)
+    set_value(edit, "capabilities.voice.conversations_ttl", "24")
+    assert text(edit.preview.value) == "No changes."

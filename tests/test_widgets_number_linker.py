@@ -276,3 +276,13 @@ def test_large_account_shows_progress_per_page(client: VonageClient, voice: Appl
     assert linker.progress_box.layout.display != "none"
     assert linker.progress_label.value == f"{pages} of {pages} pages"
     assert f"owns {total} numbers" in text(linker.status.value)
+
+
+def test_an_unknown_application_id_is_said_and_another_picked(
+    client: VonageClient, voice: Application
+) -> None:
+    linker = NumberLinker(client, application="00000000-0000-4000-8000-000000000000")
+    assert linker.app_picker.value == voice.id
+    assert "no application 00000000-0000-4000-8000-000000000000" in text(linker.status.value)
+    linker.refresh()  # said once, not on every refresh
+    assert "no application" not in text(linker.status.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,12 @@ def test_sandbox_url_from_lab_is_used_with_default_credentials(
             made = first.create_application("shared app", answer_url=ANSWER)
             assert [app.id for app in second.applications()] == [made.id]
         assert shared.running  # the workbooks never stop a sandbox they did not start
+        monkeypatch.delenv("VONAGE_WIDGETS_SANDBOX_URL")
+        with Workbook(sandbox=shared.url) as given:
+            assert given.url == shared.url
+            assert given.sandbox is None
+            assert f"sandbox at {shared.url} (offline)" in repr(given)
+            assert [app.name for app in given.applications()] == ["shared app"]
 
 
 def test_embedded_sandbox_by_default_and_stopped_on_close(home: Path) -> None:
@@ -87,6 +94,16 @@ def test_embedded_sandbox_by_default_and_stopped_on_close(home: Path) -> None:
     assert not workbook.sandbox.running
     assert workbook.client.closed
     workbook.close()  # twice is harmless
+
+
+def test_a_dropped_workbook_stops_its_sandbox(home: Path) -> None:
+    workbook = Workbook()
+    embedded = workbook.sandbox
+    assert embedded is not None
+    assert embedded.running
+    del workbook
+    gc.collect()
+    assert not embedded.running
 
 
 def test_one_credential_alone_warns_and_keeps_the_sandbox(

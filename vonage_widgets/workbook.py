@@ -25,6 +25,7 @@ import os
 import stat
 import types
 import warnings
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,10 +213,10 @@ class Workbook:
         """The current application: set by create, use, ensure, apply and form saves."""
         self.sandbox: Sandbox | None = None
         """The sandbox object when this process holds one (embedded or given), else None."""
-        self._owns_sandbox = False
         self._origin = ""
         self._key_files: dict[str, Path] = {}  # public key fingerprint -> private key file
         self._closed = False
+        self._stop_sandbox: weakref.finalize[Any, Any] | None = None
 
         use_vonage = sandbox is False or (
             sandbox is None and (bool(api_key or api_secret) or _credentials_set(env))
@@ -248,13 +249,17 @@ class Workbook:
         key = api_key or DEFAULT_API_KEY
         secret = api_secret or DEFAULT_API_SECRET
         if url:
-            self._origin = "offline, shared by vonage-widgets lab"
+            given = isinstance(sandbox, str)
+            self._origin = "offline" if given else "offline, shared by vonage-widgets lab"
             return _client_for(url, key, secret, None)
         embedded = WorkbookSandbox(
             db=_sandbox_db(env, self.home), seed=seed if seed is not None else _seed_from(env)
         )
         embedded.start()
-        self.sandbox, self._owns_sandbox = embedded, True
+        self.sandbox = embedded
+        # Re-running ``wb = Workbook()`` drops the old workbook without close(): stop its
+        # sandbox (and delete a temporary database) when it is collected or at exit.
+        self._stop_sandbox = weakref.finalize(self, embedded.close)
         self._origin = f"offline, in this kernel, {embedded.db_description}"
         try:
             return _client_for(embedded.url, embedded.api_key, embedded.api_secret, None)
@@ -494,8 +499,8 @@ class Workbook:
             return
         self._closed = True
         self.client.close()
-        if self._owns_sandbox and self.sandbox is not None:
-            self.sandbox.close()
+        if self._stop_sandbox is not None:
+            self._stop_sandbox()  # runs embedded.close() once, whoever gets there first
 
     def __enter__(self) -> Workbook:
         return self

@@ -13,6 +13,7 @@ JupyterLab's log) in its report.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from vonage_widgets.client import VonageClient
 from vonage_widgets.lab import plan_lab
@@ -217,26 +219,22 @@ def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log_path: Pa
         except httpx.HTTPError:
             pass
         time.sleep(0.25)
-    raise UiError(f"JupyterLab did not answer within {STARTUP_SECONDS:.0f} s:\n{_log_tail(log_path)}")
+    raise UiError(
+        f"JupyterLab did not answer within {STARTUP_SECONDS:.0f} s:\n{_log_tail(log_path)}"
+    )
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM (Lab shuts its kernels down), then SIGKILL to its process group; bounded."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            pass
     # Lab leads its own session (start_new_session): the group holds it and its kernels only.
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -357,7 +355,7 @@ class LabDriver:
         dialog = self.page.locator(".jp-Dialog")
         try:
             dialog.wait_for(state="visible", timeout=1500)
-        except Exception:  # noqa: BLE001 - no dialog is the usual case
+        except PlaywrightTimeout:  # no dialog: the usual case
             return
         dialog.locator("button.jp-mod-accept").click()
 
@@ -418,10 +416,19 @@ class LabDriver:
         raise UiError(f"cells still not run after {RUN_SECONDS:.0f} s: {state}")
 
 
+def _shut_down_kernels(server: LabServer) -> None:
+    """End every notebook session, so the next test starts on a fresh kernel."""
+    sessions = httpx.get(f"{server.url}/api/sessions", timeout=10.0).json()
+    for session in sessions:
+        httpx.delete(f"{server.url}/api/sessions/{session['id']}", timeout=30.0)
+
+
 @pytest.fixture
-def lab(lab_page: Page, lab_server: LabServer) -> LabDriver:
-    """JupyterLab in the browser, ready to open a notebook."""
-    return LabDriver(lab_page, lab_server)
+def lab(lab_page: Page, lab_server: LabServer) -> Iterator[LabDriver]:
+    """JupyterLab in the browser, ready to open a notebook; its kernels end with the test."""
+    yield LabDriver(lab_page, lab_server)
+    lab_page.close()  # first: a closing page could otherwise start a kernel again
+    _shut_down_kernels(lab_server)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -438,7 +445,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             try:
                 page.screenshot(path=str(shot), full_page=True, timeout=10_000)
                 report.sections.append(("UI screenshot", f"saved to {shot}"))
-            except Exception as error:  # noqa: BLE001 - the test's own failure matters more
+            except Exception as error:  # the test's own failure matters more than this
                 report.sections.append(("UI screenshot", f"could not be taken: {error}"))
         server = funcargs.get("lab_server") or getattr(funcargs.get("lab"), "server", None)
         if isinstance(server, LabServer):

@@ -71,8 +71,8 @@ _TYPE_RULES = {str: "must be a string", bool: "must be true or false"}
 
 
 def _check(value: Any, shape: Shape, path: str, errors: list[FieldError]) -> None:
-    if value is None:  # null reads as absent, as in the models
-        return
+    # null is refused too: these capabilities are stored verbatim, so a null would be
+    # echoed back where the spec promises a string, a boolean or an object.
     if isinstance(shape, type):
         if not isinstance(value, shape):
             errors.append(FieldError(path, _TYPE_RULES[shape]))

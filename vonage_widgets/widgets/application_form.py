@@ -337,6 +337,8 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self._api_errors = []  # the person is fixing things: the API's verdict is stale
         self._armed = False
         self.validate()
+        if self.preview.value:  # a preview on screen must never be stale
+            self.preview_changes()
 
     # -- create / edit ---------------------------------------------------------------------
 

@@ -208,14 +208,16 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
             raise
         self.applications = [app for app in apps if app.id]
         self.numbers = list(numbers)
-        self._fill_pickers()
+        missing = self._fill_pickers()
         self._show_view()
         count = len(self.numbers)
-        self._say(
+        summary = (
             f"The account owns {count} number{'s' * (count != 1)} and has "
-            f"{len(self.applications)} application{'s' * (len(self.applications) != 1)}.",
-            "info",
+            f"{len(self.applications)} application{'s' * (len(self.applications) != 1)}."
         )
+        if missing is not None:
+            summary += f" It has no application {missing}: pick one from the list."
+        self._say(summary, "info" if missing is None else "warn")
         return self.dataframe
 
     def _page_progress(self, done: int, total: int) -> None:
@@ -228,7 +230,8 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
         self.progress_label.value = f"{done} of {total} {unit}{'s' * (total != 1)}"
         self.progress_box.layout.display = _SHOWN if total > 1 else _HIDDEN
 
-    def _fill_pickers(self) -> None:
+    def _fill_pickers(self) -> str | None:
+        """Fill the country and application pickers; the wanted application id, if missing."""
         with self._quietly():
             countries = sorted({n.country for n in self.numbers if n.country})
             current = self.country_filter.value
@@ -246,8 +249,9 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
                 self.app_picker.value = self.app_picker.options[0][1]
             else:
                 self.app_picker.value = None
-        if self._wanted_app is not None and self._wanted_app not in ids:
-            self._wanted_app = None
+        missing = self._wanted_app if self._wanted_app not in ids else None
+        self._wanted_app = None  # asked for once; afterwards the picker's value rules
+        return missing
 
     # -- the view -------------------------------------------------------------------------
 
