@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import ssl
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -49,7 +50,7 @@ class Seen:
 
 
 # A behaviour: ("ncco", list) | ("status", code) | ("json", value) | ("text", body, type)
-# | ("empty",) | ("sleep", seconds). The last behaviour of a path repeats.
+# | ("empty",) | ("sleep", seconds[, behaviour]). The last behaviour of a path repeats.
 Behaviour = tuple[Any, ...]
 
 
@@ -96,11 +97,13 @@ class ScriptedServer:
             )
         )
         script = self.scripts.get(path) or [("status", 204)]
-        behaviour = script[min(self.hits[path], len(script)) - 1]
+        return await self._answer(script[min(self.hits[path], len(script)) - 1])
+
+    async def _answer(self, behaviour: Behaviour) -> Response:
         kind = behaviour[0]
-        if kind == "sleep":
+        if kind == "sleep":  # ("sleep", seconds[, then]): answer late (an NCCO by default)
             await asyncio.sleep(behaviour[1])
-            return Response(json.dumps(TALK), media_type="application/json")
+            return await self._answer(behaviour[2] if len(behaviour) > 2 else ("ncco", TALK))
         if kind == "ncco" or kind == "json":
             return Response(json.dumps(behaviour[1]), media_type="application/json")
         if kind == "text":
@@ -221,7 +224,8 @@ def link_app(
 ) -> str:
     """Create the application in the sandbox, link ``number`` to it, return its id."""
     auth = account or (sandbox.api_key, sandbox.api_secret)
-    with httpx.Client(base_url=sandbox.url, auth=auth, trust_env=False) as client:
+    verify: Any = ssl.create_default_context(cafile=sandbox.ca_file) if sandbox.ca_file else True
+    with httpx.Client(base_url=sandbox.url, auth=auth, trust_env=False, verify=verify) as client:
         created = client.post("/v2/applications", json=body)
         assert created.status_code == 201, created.text
         app_id = str(created.json()["id"])

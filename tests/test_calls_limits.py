@@ -79,7 +79,7 @@ def test_simulated_time_limit(sandbox: Sandbox, hooks: ScriptedServer) -> None:
 
 
 def test_real_time_limit(sandbox: Sandbox, hooks: ScriptedServer) -> None:
-    hooks.script("/slow", ("sleep", 0.3))
+    hooks.script("/slow", ("sleep", 0.3, ("status", 204)))
     ncco = [
         {"action": "notify", "payload": {}, "eventUrl": [hooks.url("/slow")]},
     ] * 20

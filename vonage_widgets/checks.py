@@ -48,7 +48,7 @@ CHECK_COLUMNS: tuple[str, ...] = (
     "method",
     "connect_timeout",
     "socket_timeout",
-    "reachable",
+    "answered",
     "within_timeouts",
     "status",
     "latency_ms",
@@ -133,9 +133,9 @@ def _checked_overrides(overrides: object) -> dict[str, dict[str, int]]:
 
 
 def _row(name: str, target: WebhookTarget, attempt: Attempt, expect: Expect) -> dict[str, Any]:
-    reachable = attempt.status is not None
+    answered = attempt.status is not None
     timed_out = attempt.failure in ("connect_timeout", "read_timeout")
-    answered_2xx = reachable and 200 <= (attempt.status or 0) < 300
+    answered_2xx = answered and 200 <= (attempt.status or 0) < 300
     media = (attempt.content_type or "").split(";")[0].strip().lower() or None
     problem = attempt.error or ""
     if attempt.retryable:
@@ -146,7 +146,7 @@ def _row(name: str, target: WebhookTarget, attempt: Attempt, expect: Expect) -> 
         "method": target.method,
         "connect_timeout": target.connect_timeout,
         "socket_timeout": target.socket_timeout,
-        "reachable": reachable,
+        "answered": answered,
         "within_timeouts": not timed_out,
         "status": attempt.status,
         "latency_ms": attempt.latency_ms,

@@ -35,6 +35,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from vonage_widgets.client import VonageClient
 from vonage_widgets.lab import plan_lab
 from vonage_widgets.sandbox import Sandbox
+from vonage_widgets.tables import linked_application_id
 
 __all__ = [
     "CHROMIUM_FLAGS",
@@ -198,6 +199,20 @@ class LabServer:
             api_host=self.sandbox.url,
             rest_host=self.sandbox.url,
         )
+
+    def reset_account(self) -> None:
+        """Unlink every number and delete every application: each test starts on a fresh account.
+
+        The notebooks create applications by name; a second run in the same account would
+        leave two with the same name, which later notebooks rightly refuse to guess between.
+        """
+        client = self.client()
+        for number in client.numbers.list_all():
+            if linked_application_id(number):
+                client.numbers.unlink(number.msisdn, number.country)
+        for app in client.applications.list_all():
+            if app.id:
+                client.applications.delete(app.id)
 
     def log_tail(self) -> str:
         """The last lines JupyterLab wrote (server and kernel messages), for failure reports."""
@@ -425,7 +440,8 @@ def _shut_down_kernels(server: LabServer) -> None:
 
 @pytest.fixture
 def lab(lab_page: Page, lab_server: LabServer) -> Iterator[LabDriver]:
-    """JupyterLab in the browser, ready to open a notebook; its kernels end with the test."""
+    """JupyterLab in the browser on a fresh sandbox account; its kernels end with the test."""
+    lab_server.reset_account()
     yield LabDriver(lab_page, lab_server)
     lab_page.close()  # first: a closing page could otherwise start a kernel again
     _shut_down_kernels(lab_server)

@@ -19,6 +19,7 @@ import base64
 import binascii
 import hmac
 import json
+import ssl
 from typing import Any
 
 import httpx
@@ -138,14 +139,19 @@ def simulate_call_remote(
 ) -> CallTrace:
     """Place a simulated call through a sandbox running elsewhere (``POST /_sandbox/calls``).
 
-    ``options`` are ``simulate_call``'s keyword arguments (``dtmf``, ``speech``,
+    ``verify``: TLS verification, or the path of a CA file (a ``Sandbox(tls=True)``'s
+    :attr:`~vonage_widgets.sandbox.Sandbox.ca_file`). ``options`` are ``simulate_call``'s
+    keyword arguments (``dtmf``, ``speech``,
     ``answer_callee``, ``hold_seconds``; ``limits`` as a dict). Raises :class:`ApiError`
     (:class:`~vonage_widgets.errors.BadRequestError` with ``invalid_parameters`` when the
     sandbox refuses the call).
     """
     url = base_url.rstrip("/") + CALLS_PATH
     body = {"to": to, "from": from_, **options}
-    with httpx.Client(trust_env=False, verify=verify, timeout=timeout) as client:
+    trust: bool | ssl.SSLContext = (
+        verify if isinstance(verify, bool) else (ssl.create_default_context(cafile=verify))
+    )
+    with httpx.Client(trust_env=False, verify=trust, timeout=timeout) as client:
         response = client.post(url, json=body, auth=(api_key, api_secret))
     try:
         data: Any = response.json()

@@ -211,7 +211,8 @@ class NccoRunner:
             wait = self._dtmf_timeout(action) if not ended else 0.0
             self.ctx.advance(DIGIT_SECONDS * len(digits) + wait)
             dtmf = {"digits": digits, "timed_out": not ended}
-            what = f"caller pressed {digits or 'nothing'!r}" + (", timed out" if not ended else "")
+            pressed_text = f"caller pressed {digits!r}" if digits else "caller pressed no key"
+            what = pressed_text + (", then the input timed out" if not ended else "")
         elif "speech" in action.type and script.speech:
             said = script.speech.pop(0)
             silence = (action.speech.endOnSilence if action.speech else None) or 2.0

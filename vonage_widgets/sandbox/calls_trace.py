@@ -83,7 +83,7 @@ class Step:
 
     def line(self) -> str:
         """One line of the timeline (no latency: it changes from run to run)."""
-        return f"{self.at:8.1f} s  {self.leg:<6}  {self.kind:<7}  {self.name:<12}  {self.detail}"
+        return f"{self.at:8.1f} s  {self.leg:<6}  {self.kind:<7}  {self.name:<13}  {self.detail}"
 
 
 @dataclass(slots=True)
@@ -158,7 +158,9 @@ class CallTrace:
     @property
     def dataframe(self) -> pd.DataFrame:
         """Every step as a row; columns :data:`STEP_COLUMNS` (also when empty)."""
-        return pd.DataFrame([s.as_row() for s in self.steps], columns=list(STEP_COLUMNS))
+        frame = pd.DataFrame([s.as_row() for s in self.steps], columns=list(STEP_COLUMNS))
+        # Whole numbers stay whole where a step has none (pandas would make them floats).
+        return frame.astype({"step": "Int64", "attempt": "Int64", "status": "Int64"})
 
     @property
     def webhooks(self) -> pd.DataFrame:
