@@ -133,7 +133,7 @@ class Scale:
             load_apps=12,
             concurrency=(1, 2),
             import_runs=1,
-            import_targets=("vonage_widgets",),
+            import_targets=("vonage_widgets", "vonage_widgets.models"),
             form_builds=1,
             keystrokes=2,
             table_repeats=1,

@@ -208,7 +208,7 @@ def test_400_names_every_bad_field_at_once(sandbox: Sandbox) -> None:
 def test_400_for_spec_types_of_capabilities_kept_verbatim(sandbox: Sandbox) -> None:
     capabilities = {
         "video": {
-            "webhooks": {"archive_status": {"address": None, "active": 278}},
+            "webhooks": {"archive_status": {"address": 7, "active": 278}},
             "storage": {"cloud_storage": "yes"},
             "future": {"anything": 1},
         },
@@ -219,6 +219,10 @@ def test_400_for_spec_types_of_capabilities_kept_verbatim(sandbox: Sandbox) -> N
     }
     with client(sandbox) as http:
         response = http.post("/v2/applications", json=voice_app(capabilities=capabilities))
+    nulls = {"video": {"webhooks": {"archive_status": {"address": None, "active": True}}}}
+    with client(sandbox) as http:
+        kept = http.post("/v2/applications", json=voice_app(capabilities=nulls)).json()
+    assert kept["capabilities"]["video"] == {"webhooks": {"archive_status": {"active": True}}}
     assert _reasons(_problem(response, 400, "#payload-validation")) == {
         "capabilities.video.webhooks.archive_status.address": "must be a string",
         "capabilities.video.webhooks.archive_status.active": "must be true or false",

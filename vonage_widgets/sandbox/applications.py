@@ -38,7 +38,7 @@ from typing import Any
 from vonage_widgets.errors import FieldError, KeyHandlingError, ValidationError
 from vonage_widgets.keys import generate_key_pair, load_public_key
 from vonage_widgets.models import validate_application
-from vonage_widgets.sandbox.spec_types import spec_type_errors
+from vonage_widgets.sandbox.spec_types import drop_spec_nulls, spec_type_errors
 from vonage_widgets.sandbox.store import StoredApplication
 
 __all__ = [
@@ -116,7 +116,9 @@ def validated_document(data: object) -> dict[str, Any]:
         raise ValidationError([FieldError("", reason), *errors], subject="application") from None
     if errors:
         raise ValidationError(errors, subject="application")
-    return copy.deepcopy(application.to_api())
+    document = copy.deepcopy(application.to_api())
+    drop_spec_nulls(document)
+    return document
 
 
 def new_document(document: dict[str, Any]) -> Created:

@@ -16,7 +16,7 @@ from typing import Any
 
 from vonage_widgets.errors import FieldError
 
-__all__ = ["SPEC_ONLY_CAPABILITIES", "spec_type_errors"]
+__all__ = ["SPEC_ONLY_CAPABILITIES", "drop_spec_nulls", "spec_type_errors"]
 
 _VIDEO_WEBHOOKS = (
     "archive_status",
@@ -71,8 +71,8 @@ _TYPE_RULES = {str: "must be a string", bool: "must be true or false"}
 
 
 def _check(value: Any, shape: Shape, path: str, errors: list[FieldError]) -> None:
-    # null is refused too: these capabilities are stored verbatim, so a null would be
-    # echoed back where the spec promises a string, a boolean or an object.
+    if value is None:  # null reads as absent, as in the models (dropped by drop_spec_nulls)
+        return
     if isinstance(shape, type):
         if not isinstance(value, shape):
             errors.append(FieldError(path, _TYPE_RULES[shape]))
@@ -85,6 +85,35 @@ def _check(value: Any, shape: Shape, path: str, errors: list[FieldError]) -> Non
         for name, inner in shape.items():
             if name in value:
                 _check(value[name], inner, f"{path}.{name}", errors)
+
+
+def _drop(value: Any, shape: Shape) -> None:
+    if not isinstance(value, dict) or not isinstance(shape, Mapping):
+        return
+    for name, inner in shape.items():
+        if name in value:
+            if value[name] is None:
+                del value[name]
+            else:
+                _drop(value[name], inner)
+
+
+def drop_spec_nulls(document: dict[str, Any]) -> None:
+    """Remove ``null`` where the spec types a field of these capabilities (in place).
+
+    The models read ``null`` on a known field as "absent" and leave it out; doing the same
+    here keeps the stored document free of nulls the spec does not allow, which would
+    otherwise be echoed back in responses.
+    """
+    capabilities = document.get("capabilities")
+    if not isinstance(capabilities, dict):
+        return
+    for name, shape in SPEC_ONLY_CAPABILITIES.items():
+        if name in capabilities:
+            if capabilities[name] is None:
+                del capabilities[name]
+            else:
+                _drop(capabilities[name], shape)
 
 
 def spec_type_errors(data: object) -> list[FieldError]:

@@ -11,5 +11,16 @@ from vonage_widgets.widgets.application_form import (
     NEW_APPLICATION_VALUE,
     ApplicationForm,
 )
+from vonage_widgets.widgets.ncco_builder import TEMPLATES, NccoBuilder, NccoTemplate
+from vonage_widgets.widgets.number_linker import LinkerClient, NumberLinker
 
-__all__ = ["NEW_APPLICATION", "NEW_APPLICATION_VALUE", "ApplicationForm"]
+__all__ = [
+    "NEW_APPLICATION",
+    "NEW_APPLICATION_VALUE",
+    "TEMPLATES",
+    "ApplicationForm",
+    "LinkerClient",
+    "NccoBuilder",
+    "NccoTemplate",
+    "NumberLinker",
+]
