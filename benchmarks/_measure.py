@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import re
 import resource
 import statistics
@@ -27,6 +28,7 @@ __all__ = [
     "median",
     "peak_rss_growth",
     "peak_rss_growth_in_child",
+    "peak_rss_growth_in_children",
     "percentile",
     "time_each",
     "time_once",
@@ -189,7 +191,7 @@ def percentile(values: Sequence[float], q: float) -> float:
     if not values:
         raise ValueError("no values")
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
 
 
@@ -263,23 +265,43 @@ print(json.dumps(getattr(importlib.import_module(module), function)(*args)))
 _REPO = Path(__file__).resolve().parent.parent
 
 
-def peak_rss_growth_in_child(
-    module: str, function: str, *args: str, timeout: float = 600.0
-) -> MemoryPeak:
-    """Call ``module.function(*args)`` in a fresh interpreter; it returns a MemoryPeak dict.
+def peak_rss_growth_in_children(
+    calls: Sequence[tuple[str, str, Sequence[str]]], timeout: float = 600.0
+) -> list[MemoryPeak]:
+    """Call each ``(module, function, args)`` in its own fresh interpreter, all at once.
 
-    A fresh process, because in a long-lived one the allocator reuses memory freed by earlier
-    work and a second build of the same data shows almost no growth at all.
+    Each function returns a :class:`MemoryPeak` dict. A fresh process, because in a
+    long-lived one the allocator reuses memory freed by earlier work and a second build of
+    the same data shows almost no growth. They run side by side: a peak is per process, so
+    sharing the cores changes only how long they take, not what they measure.
     """
-    done = subprocess.run(
-        [sys.executable, "-c", _CHILD, module, function, *args],
-        capture_output=True,
-        text=True,
-        cwd=_REPO,
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{module}.{function} failed in a child:\n{done.stderr[-2000:]}")
-    data = json.loads(done.stdout.strip().splitlines()[-1])
-    return MemoryPeak(growth=int(data["growth"]), method=str(data["method"]) + ", fresh process")
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CHILD, module, function, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=_REPO,
+        )
+        for module, function, args in calls
+    ]
+    peaks: list[MemoryPeak] = []
+    try:
+        for child, (module, function, _) in zip(children, calls, strict=True):
+            out, err = child.communicate(timeout=timeout)
+            if child.returncode != 0:
+                raise RuntimeError(f"{module}.{function} failed in a child:\n{err[-2000:]}")
+            data = json.loads(out.strip().splitlines()[-1])
+            method = f"{data['method']}, fresh process"
+            peaks.append(MemoryPeak(growth=int(data["growth"]), method=method))
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    return peaks
+
+
+def peak_rss_growth_in_child(module: str, function: str, *args: str) -> MemoryPeak:
+    """:func:`peak_rss_growth_in_children` for one call."""
+    return peak_rss_growth_in_children([(module, function, args)])[0]

@@ -34,7 +34,7 @@ from benchmarks._data import seed_applications
 from benchmarks._measure import (
     Scale,
     peak_rss_growth,
-    peak_rss_growth_in_child,
+    peak_rss_growth_in_children,
     time_once,
 )
 from benchmarks._report import Figure
@@ -219,10 +219,11 @@ def run(scale: Scale) -> list[Figure]:
             with _ca_bundle(ca_file):
                 vonage = _sdk_client(sandbox)
                 sdk_s = _timed(lambda: sdk_table(vonage, size, pages + 1), n, runs)
-        memory = {
-            who: peak_rss_growth_in_child(__name__, "memory_child", str(db_path), str(size), who)
-            for who in ("ours", "ours-iter", "sdk")
-        }
+        contenders = ("ours", "ours-iter", "sdk")
+        peaks = peak_rss_growth_in_children(
+            [(__name__, "memory_child", (str(db_path), str(size), who)) for who in contenders]
+        )
+        memory = dict(zip(contenders, peaks, strict=True))
 
     floor_rate = n / (build_s + floor_s)
     sdk_rate = n / sdk_s

@@ -12,6 +12,7 @@ with a sandbox-generated key, ``keys.generate_key_pair`` alone (RSA generation d
 from __future__ import annotations
 
 import itertools
+import ssl
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -130,10 +131,11 @@ def operations(ids: Sequence[str], scale: Scale) -> list[Operation]:
 
 
 def _client(sandbox: Sandbox) -> httpx.Client:
+    ca_file = sandbox.ca_file
     return httpx.Client(
         base_url=sandbox.url,
         auth=(sandbox.api_key, sandbox.api_secret),
-        verify=sandbox.ca_file or True,
+        verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
         timeout=60.0,
     )
 

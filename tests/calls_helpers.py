@@ -10,7 +10,7 @@ import ssl
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,10 +145,8 @@ class ClosingServer:
             self.accepted += 1
             with conn:
                 conn.settimeout(1.0)
-                try:
+                with suppress(OSError):
                     conn.recv(65536)
-                except OSError:
-                    pass
 
     def __enter__(self) -> ClosingServer:
         self._thread.start()
@@ -172,10 +170,8 @@ def unconnectable_url() -> Iterator[str]:
     for _ in range(4):
         filler = socket.socket()
         filler.setblocking(False)
-        try:
+        with suppress(BlockingIOError):
             filler.connect(("127.0.0.1", port))
-        except BlockingIOError:
-            pass
         fillers.append(filler)
     try:
         yield f"http://127.0.0.1:{port}/answer"
@@ -224,7 +220,8 @@ def link_app(
 ) -> str:
     """Create the application in the sandbox, link ``number`` to it, return its id."""
     auth = account or (sandbox.api_key, sandbox.api_secret)
-    verify: Any = ssl.create_default_context(cafile=sandbox.ca_file) if sandbox.ca_file else True
+    # verify=False for plain http: building a CA context costs ~0.1 s per client.
+    verify: Any = ssl.create_default_context(cafile=sandbox.ca_file) if sandbox.ca_file else False
     with httpx.Client(base_url=sandbox.url, auth=auth, trust_env=False, verify=verify) as client:
         created = client.post("/v2/applications", json=body)
         assert created.status_code == 201, created.text

@@ -32,9 +32,7 @@ def hooks() -> Iterator[ScriptedServer]:
         yield server
 
 
-def _served(
-    sandbox: Sandbox, hooks: ScriptedServer, ncco: list[dict[str, Any]], **voice: Any
-) -> str:
+def _served(sandbox: Sandbox, hooks: ScriptedServer, ncco: list[Any], **voice: Any) -> str:
     hooks.script("/answer", ("ncco", ncco))
     return link_app(sandbox, voice_app(hooks.url("/answer"), hooks.url("/event"), **voice))
 
@@ -124,13 +122,17 @@ def test_connect_unanswered_sends_timeout_events_and_carries_on(
     sandbox: Sandbox, hooks: ScriptedServer
 ) -> None:
     ncco = [
-        {"action": "connect", "timeout": 20, "endpoint": [{"type": "phone", "number": DESTINATION}]},
+        {
+            "action": "connect",
+            "timeout": 20,
+            "endpoint": [{"type": "phone", "number": DESTINATION}],
+        },
         {"action": "talk", "text": "Nobody answered"},
     ]
     _served(sandbox, hooks, ncco)
     trace = sandbox.simulate_call(NUMBER, answer_callee=False)
     assert trace.statuses("callee") == ["started", "ringing", "timeout", "unanswered"]
-    unanswered = [e for e in _events(hooks) if e.get("status") == "unanswered"][0]
+    unanswered = next(e for e in _events(hooks) if e.get("status") == "unanswered")
     assert unanswered["detail"] == "timeout"
     assert any("Nobody answered" in s.detail for s in trace.steps)
     assert trace.duration == pytest.approx(20 + 1.1)
@@ -326,9 +328,7 @@ def test_signed_webhooks_verify_with_the_payload_hash(
         )
 
 
-def test_signed_callbacks_false_sends_no_signature(
-    sandbox: Sandbox, hooks: ScriptedServer
-) -> None:
+def test_signed_callbacks_false_sends_no_signature(sandbox: Sandbox, hooks: ScriptedServer) -> None:
     _served(sandbox, hooks, TALK, signed_callbacks=False)
     trace = sandbox.simulate_call(NUMBER)
     assert not trace.signed

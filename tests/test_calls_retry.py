@@ -76,9 +76,7 @@ def test_other_status_is_not_retried_but_falls_back(
     query = dict(request.query)
     assert query["reason"] == f"HTTP {status}."
     assert query["to"] == NUMBER
-    assert query["original_request"] == (
-        '{"url":"' + hooks.url("/answer") + '","type":"answer"}'
-    )
+    assert query["original_request"] == ('{"url":"' + hooks.url("/answer") + '","type":"answer"}')
 
 
 def test_retryable_twice_then_fallback(sandbox: Sandbox, hooks: ScriptedServer) -> None:
@@ -109,9 +107,7 @@ def test_bad_answer_bodies_are_not_retried(
     assert trace.outcome == "completed"
 
 
-def test_read_timeout_is_retried_then_falls_back(
-    sandbox: Sandbox, hooks: ScriptedServer
-) -> None:
+def test_read_timeout_is_retried_then_falls_back(sandbox: Sandbox, hooks: ScriptedServer) -> None:
     hooks.script("/answer", ("sleep", 1.3)).script("/fallback", ("ncco", FALLBACK_NCCO))
     trace = _call(sandbox, hooks)
     answer_steps = trace.attempts(hooks.url("/answer"))
@@ -149,9 +145,7 @@ def test_closed_connection_is_retried_then_falls_back(
     assert trace.outcome == "completed"
 
 
-def test_fallback_retried_once_then_the_call_ends(
-    sandbox: Sandbox, hooks: ScriptedServer
-) -> None:
+def test_fallback_retried_once_then_the_call_ends(sandbox: Sandbox, hooks: ScriptedServer) -> None:
     hooks.script("/answer", ("status", 504)).script("/fallback", ("status", 503))
     trace = _call(sandbox, hooks)
     assert (hooks.hits["/answer"], hooks.hits["/fallback"]) == (2, 2)

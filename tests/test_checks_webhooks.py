@@ -56,7 +56,8 @@ def test_invalid_ncco_is_reported_with_field_errors(hooks: ScriptedServer) -> No
     answer = table.iloc[0]
     assert not answer["ok"]
     assert answer["valid_ncco"] is False
-    assert answer["errors"] and isinstance(answer["errors"][0], FieldError)
+    assert answer["errors"]
+    assert isinstance(answer["errors"][0], FieldError)
     assert answer["errors"][0].path == "0.bargeIn"
     assert answer["problem"].startswith("Invalid NCCO: 0.bargeIn")
 
@@ -72,7 +73,9 @@ def test_wrong_content_type_and_http_errors(hooks: ScriptedServer) -> None:
     assert table.loc["answer_url", "content_type"] == "text/plain"
     assert table.loc["answer_url", "problem"].startswith("Wrong content type text/plain")
     assert table.loc["event_url", "status"] == 503
-    assert table.loc["event_url", "problem"] == "HTTP 503. Vonage retries once, then drops the event."
+    assert (
+        table.loc["event_url", "problem"] == "HTTP 503. Vonage retries once, then drops the event."
+    )
     assert table.loc["fallback_answer_url", "problem"] == "HTTP 404."
     assert table.loc["fallback_answer_url", "valid_ncco"] is None
     assert not table["ok"].any()

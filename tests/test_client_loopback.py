@@ -73,7 +73,7 @@ def test_pages_share_one_keep_alive_connection(server: tuple[BackgroundServer, S
 def test_form_post_reaches_a_real_server(server: tuple[BackgroundServer, Seen]) -> None:
     running, seen = server
     with VonageClient(API_KEY, API_SECRET, api_host=running.url, rest_host=running.url) as client:
-        client.numbers.link("447700900000", "app-1", country="GB")
+        client.numbers.update("447700900000", "GB", app_id="app-1")  # link() looks up first
     (request,) = seen
     assert request["form"] == {"country": "GB", "msisdn": "447700900000", "app_id": "app-1"}
     assert request["content-type"] == "application/x-www-form-urlencoded"

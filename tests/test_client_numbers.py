@@ -66,6 +66,17 @@ def owned(count: int, delay: float = 0.0) -> Recorder:
     return Recorder(router=route)
 
 
+def listed(msisdn: str = "447700900000", country: str | None = "GB", **settings: str) -> Any:
+    """A ``GET /account/numbers`` reply listing one owned number with ``settings``."""
+    number: dict[str, str] = {"msisdn": msisdn, **settings}
+    if country is not None:
+        number["country"] = country
+    return json_reply(200, {"count": 1, "numbers": [number]})
+
+
+OK = {"error-code": "200", "error-code-label": "success"}
+
+
 @pytest.fixture
 def shared(shared_dir: Path) -> Path:
     return shared_dir
@@ -230,12 +241,13 @@ def test_list_all_empty_account() -> None:
 # -- link / unlink ---------------------------------------------------------------------------
 
 
-def test_link_with_country_posts_one_form(shared: Path) -> None:
-    recorder = Recorder(json_reply(200, example(shared, "numbers/number.json")))
+def test_link_with_country_looks_up_then_posts_one_form(shared: Path) -> None:
+    recorder = Recorder(listed(), json_reply(200, example(shared, "numbers/number.json")))
     with client_for(recorder) as client:
         assert client.numbers.link("447700900000", NEW_APP, country="GB") is None
-    sent = recorder.last
-    assert len(recorder.requests) == 1
+    lookup, sent = recorder.requests
+    assert (lookup.method, lookup.url.path) == ("GET", "/account/numbers")
+    assert query(lookup)["pattern"] == "447700900000"
     assert (sent.method, str(sent.url)) == ("POST", f"{REST}/number/update")
     assert sent.headers["Content-Type"] == FORM_TYPE
     assert sent.headers["Authorization"] == BASIC
@@ -286,7 +298,7 @@ def test_link_bad_country_is_refused_locally() -> None:
 
 
 def test_unlink_posts_without_app_id() -> None:
-    recorder = Recorder(json_reply(200, {"error-code": "200", "error-code-label": "success"}))
+    recorder = Recorder(listed(app_id=APP_ID), json_reply(200, OK))
     with client_for(recorder) as client:
         client.numbers.unlink("447700900000", country="GB")
     sent = recorder.last
@@ -305,7 +317,7 @@ def test_unlink_without_country_looks_the_number_up(shared: Path) -> None:
 
 def test_update_refused_with_http_200_error_code(shared: Path) -> None:
     body = example(shared, "numbers/no_number.json")
-    recorder = Recorder(json_reply(200, body))
+    recorder = Recorder(listed(), json_reply(200, body))
     with client_for(recorder) as client, pytest.raises(NumbersError) as caught:
         client.numbers.link("447700900000", NEW_APP, country="GB")
     error = caught.value
@@ -319,37 +331,38 @@ def test_update_refused_with_http_200_error_code(shared: Path) -> None:
 
 def test_update_refused_with_http_420(shared: Path) -> None:
     body = example(shared, "numbers/no_number.json")
-    recorder = Recorder(json_reply(420, body))
+    recorder = Recorder(listed(), json_reply(420, body))
     with client_for(recorder) as client, pytest.raises(NumbersError) as caught:
         client.numbers.unlink("447700900000", country="GB")
     assert (caught.value.status, caught.value.error_code) == (420, "420")
     assert "check the msisdn with client.numbers.list()" in str(caught.value)
-    assert len(recorder.requests) == 1
+    assert [r.method for r in recorder.requests] == ["GET", "POST"]
 
 
 def test_update_auth_failure_hint_names_the_variables() -> None:
     body = {"error-code": "401", "error-code-label": "authentication failed"}
-    api = client_for(Recorder(json_reply(200, body)))
-    with api as client, pytest.raises(NumbersError) as caught:
+    recorder = Recorder(listed(), json_reply(200, body))
+    with client_for(recorder) as client, pytest.raises(NumbersError) as caught:
         client.numbers.unlink("447700900000", country="GB")
     assert "VONAGE_API_SECRET" in caught.value.hint
+    assert caught.value.method == "POST"
 
 
 def test_update_is_not_retried_on_503() -> None:
     sleeps = Sleeps()
-    recorder = Recorder(httpx.Response(503, text="Service Unavailable"))
+    recorder = Recorder(listed(), httpx.Response(503, text="Service Unavailable"))
     with client_for(recorder, sleeps) as client, pytest.raises(ServerError) as caught:
         client.numbers.link("447700900000", NEW_APP, country="GB")
-    assert len(recorder.requests) == 1
+    assert [r.method for r in recorder.requests] == ["GET", "POST"]
     assert sleeps == []
     assert "not retried" in str(caught.value)
 
 
 def test_update_timeout_is_not_retried() -> None:
-    recorder = Recorder(httpx.ReadTimeout("read timed out"))
+    recorder = Recorder(listed(), httpx.ReadTimeout("read timed out"))
     with client_for(recorder) as client, pytest.raises(RequestTimeout) as caught:
         client.numbers.unlink("447700900000", country="GB")
-    assert len(recorder.requests) == 1
+    assert [r.method for r in recorder.requests] == ["GET", "POST"]
     assert str(caught.value).startswith(f"POST {REST}/number/update timed out")
 
 
@@ -365,6 +378,104 @@ def test_lookup_get_is_retried_but_the_update_is_not(shared: Path) -> None:
         client.numbers.link("447007000000", NEW_APP)
     assert [r.method for r in recorder.requests] == ["GET", "GET", "POST"]
     assert sleeps == [0.2]
+
+
+# -- settings survive link and unlink (/number/update replaces the routing, section 2.3) ------
+
+SETTINGS = {
+    "moHttpUrl": "https://example.com/inbound-sms?x=1&y=2",
+    "voiceStatusCallback": "https://example.com/call-status",
+    "moSmppSysType": "inbound",
+}
+
+
+def test_unlink_keeps_mo_http_url_and_voice_status_callback() -> None:
+    linked = {"app_id": APP_ID, "voiceCallbackType": "app", "voiceCallbackValue": APP_ID}
+    recorder = Recorder(listed(**linked, **SETTINGS), json_reply(200, OK))
+    with client_for(recorder) as client:
+        client.numbers.unlink("447700900000")
+    assert form(recorder.last) == {"country": "GB", "msisdn": "447700900000", **SETTINGS}
+
+
+def test_link_keeps_settings_and_a_sip_forwarding_and_replaces_the_old_link() -> None:
+    number = {
+        "app_id": APP_ID,
+        "messagesCallbackType": "app",
+        "messagesCallbackValue": APP_ID,
+        "voiceCallbackType": "sip",
+        "voiceCallbackValue": "sip:desk@example.com",
+        **SETTINGS,
+    }
+    recorder = Recorder(listed(**number), json_reply(200, OK))
+    with client_for(recorder) as client:
+        client.numbers.link("447700900000", NEW_APP, country="GB")
+    assert form(recorder.last) == {
+        "country": "GB",
+        "msisdn": "447700900000",
+        "app_id": NEW_APP,
+        "voiceCallbackType": "sip",
+        "voiceCallbackValue": "sip:desk@example.com",
+        **SETTINGS,
+    }
+
+
+def test_link_refuses_a_country_that_is_not_the_numbers() -> None:
+    recorder = Recorder(listed(country="US"))
+    with client_for(recorder) as client, pytest.raises(ValidationError) as caught:
+        client.numbers.link("447700900000", NEW_APP, country="GB")
+    assert caught.value.paths == ["country"]
+    assert "is a US number, not GB" in caught.value.for_path("country")[0]
+    assert [r.method for r in recorder.requests] == ["GET"]
+
+
+def test_link_uses_the_given_country_when_vonage_omits_it() -> None:
+    recorder = Recorder(listed(country=None), json_reply(200, OK))
+    with client_for(recorder) as client:
+        client.numbers.link("447700900000", NEW_APP, country="GB")
+    assert form(recorder.last) == {"country": "GB", "msisdn": "447700900000", "app_id": NEW_APP}
+
+
+def test_update_sends_exactly_the_routing_given() -> None:
+    recorder = Recorder(json_reply(200, OK))
+    with client_for(recorder) as client:
+        client.numbers.update(
+            "+447700900000", "gb", moHttpUrl="", voiceStatusCallback="https://e.c/s"
+        )
+    (sent,) = recorder.requests
+    assert (sent.method, sent.url.path) == ("POST", "/number/update")
+    assert form(sent) == {
+        "country": "GB",
+        "msisdn": "447700900000",
+        "moHttpUrl": "",
+        "voiceStatusCallback": "https://e.c/s",
+    }
+
+
+def test_update_without_country_looks_it_up(shared: Path) -> None:
+    listing = example(shared, "numbers/list_owned_numbers_basic.json")
+    recorder = Recorder(json_reply(200, listing), json_reply(200, OK))
+    with client_for(recorder) as client:
+        client.numbers.update("3400000000", app_id=NEW_APP)
+    assert [r.method for r in recorder.requests] == ["GET", "POST"]
+    assert form(recorder.last) == {"country": "ES", "msisdn": "3400000000", "app_id": NEW_APP}
+
+
+def test_update_refuses_bad_routing_before_sending() -> None:
+    recorder = Recorder()
+    routing: dict[str, Any] = {"moHttpURL": "https://e.c", "voiceCallbackType": "sip", "app_id": 7}
+    with client_for(recorder) as client, pytest.raises(ValidationError) as caught:
+        client.numbers.update("447700900000", "GB", **routing)
+    assert caught.value.paths == ["moHttpURL", "app_id", "voiceCallbackValue"]
+    assert "not a /number/update field" in caught.value.for_path("moHttpURL")[0]
+    assert caught.value.for_path("voiceCallbackValue") == ["is required with voiceCallbackType"]
+    assert recorder.requests == []
+
+
+def test_update_with_an_app_id_gets_the_link_hint(shared: Path) -> None:
+    recorder = Recorder(json_reply(200, example(shared, "numbers/no_number.json")))
+    with client_for(recorder) as client, pytest.raises(NumbersError) as caught:
+        client.numbers.update("447700900000", "GB", app_id=NEW_APP)
+    assert NEW_APP in caught.value.hint
 
 
 # -- buy / cancel ----------------------------------------------------------------------------
@@ -398,9 +509,10 @@ def test_link_reports_every_bad_argument_at_once() -> None:
 
 
 def test_link_normalises_msisdn_and_country() -> None:
-    recorder = Recorder(json_reply(200, {"error-code": "200"}))
+    recorder = Recorder(listed(), json_reply(200, {"error-code": "200"}))
     with client_for(recorder) as client:
         client.numbers.link(" +447700900000 ", NEW_APP, country="gb")
+    assert query(recorder.requests[0])["pattern"] == "447700900000"
     assert form(recorder.last) == {"country": "GB", "msisdn": "447700900000", "app_id": NEW_APP}
 
 

@@ -126,13 +126,22 @@ def test_unlink_keeps_the_numbers_other_settings(
     assert after["voiceStatusCallback"] == "https://example.com/call-status"
 
 
-def test_the_clients_own_unlink_drops_those_settings(
+def test_the_clients_own_unlink_keeps_those_settings_too(
     sandbox: Sandbox, client: VonageClient, voice: Application
 ) -> None:
-    """Why linking.py does not call client.numbers.unlink (documents the hazard)."""
-    set_routing(sandbox, VOICE_SMS, "GB", app_id=voice.id, moHttpUrl="https://example.com/sms")
+    set_routing(
+        sandbox,
+        VOICE_SMS,
+        "GB",
+        app_id=voice.id,
+        moHttpUrl="https://example.com/sms",
+        voiceStatusCallback="https://example.com/call-status",
+    )
     client.numbers.unlink(VOICE_SMS)
-    assert number(client, VOICE_SMS).moHttpUrl is None
+    after = number(client, VOICE_SMS)
+    assert after.app_id is None
+    assert after.moHttpUrl == "https://example.com/sms"
+    assert after.to_dict()["voiceStatusCallback"] == "https://example.com/call-status"
 
 
 def test_link_keeps_settings_and_a_sip_forwarding_with_a_warning(

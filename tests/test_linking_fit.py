@@ -1,4 +1,4 @@
-"""fit_warnings, routing_without_link and explain_error: pure functions, real models."""
+"""fit_warnings and explain_error: pure functions, real models."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from vonage_widgets.errors import (
     NumbersError,
     RateLimitedError,
 )
-from vonage_widgets.linking import explain_error, fit_warnings, routing_without_link
+from vonage_widgets.linking import explain_error, fit_warnings
 from vonage_widgets.models import Application, OwnedNumber
 
 __all__ = ["client", "sandbox", "voice"]
@@ -90,32 +90,10 @@ def test_sip_forwarding_and_inbound_limits_are_named() -> None:
     assert any("accepts inbound VOICE from domestic senders only" in w for w in warnings)
 
 
-def test_routing_without_link_keeps_settings_and_drops_app_routing() -> None:
-    number = _number(
-        app_id="old",
-        moHttpUrl="https://example.com/sms",
-        voiceCallbackType="app",
-        voiceCallbackValue="old",
-        messagesCallbackType="app",
-        messagesCallbackValue="old",
-        voiceStatusCallback="https://example.com/status",
-        moSmppSysType="inbound",
-    )
-    assert routing_without_link(number) == {
-        "moHttpUrl": "https://example.com/sms",
-        "moSmppSysType": "inbound",
-        "voiceStatusCallback": "https://example.com/status",
-    }
-    forwarded = _number(app_id="old", voiceCallbackType="sip", voiceCallbackValue="sip:a@b.c")
-    assert routing_without_link(forwarded) == {
-        "voiceCallbackType": "sip",
-        "voiceCallbackValue": "sip:a@b.c",
-    }
-
-
 def test_real_420_from_the_sandbox_is_explained(client: VonageClient, voice: Application) -> None:
     with pytest.raises(NumbersError) as caught:
-        client.numbers.link(NOT_OWNED, voice.id, country="GB")  # the client's own call
+        # the client's own call; link() would refuse locally after its lookup, update() sends
+        client.numbers.update(NOT_OWNED, "GB", app_id=voice.id)
     assert caught.value.status == 420
     message = explain_error(caught.value, msisdn=NOT_OWNED, app_id=voice.id)
     assert message.startswith(f'Vonage refused to change {NOT_OWNED} (HTTP 420 "method failed")')

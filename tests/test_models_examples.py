@@ -22,6 +22,7 @@ from vonage_widgets.models import (
     ApplicationPage,
     NumbersPage,
     NumbersStatus,
+    OwnedNumber,
     ProblemDetails,
 )
 
@@ -122,6 +123,48 @@ def test_linked_number_fields_are_read(shared_dir: Path) -> None:
     )
     assert linked.features == ["VOICE", "SMS"]
     assert page.numbers[0].app_id is None
+
+
+def test_routing_form_keeps_settings_and_drops_app_routing() -> None:
+    number = OwnedNumber.model_validate(
+        {
+            "country": "GB",
+            "msisdn": "447700900000",
+            "app_id": "old",
+            "moHttpUrl": "https://example.com/sms",
+            "voiceCallbackType": "app",
+            "voiceCallbackValue": "old",
+            "messagesCallbackType": "app",
+            "messagesCallbackValue": "old",
+            "voiceStatusCallback": "https://example.com/status",
+            "moSmppSysType": "inbound",
+        }
+    )
+    kept = {
+        "moHttpUrl": "https://example.com/sms",
+        "moSmppSysType": "inbound",
+        "voiceStatusCallback": "https://example.com/status",
+    }
+    assert number.routing_form() == kept
+    assert number.routing_form(app_id="new") == {**kept, "app_id": "new"}
+
+
+def test_routing_form_keeps_a_sip_or_tel_forwarding(shared_dir: Path) -> None:
+    forwarded = OwnedNumber.model_validate(
+        {
+            "msisdn": "447700900000",
+            "app_id": "old",
+            "voiceCallbackType": "sip",
+            "voiceCallbackValue": "sip:a@b.c",
+        }
+    )
+    assert forwarded.routing_form() == {
+        "voiceCallbackType": "sip",
+        "voiceCallbackValue": "sip:a@b.c",
+    }
+    page = NumbersPage.from_api(_example(shared_dir, "numbers", "list_owned_numbers_basic"))
+    assert [n.routing_form() for n in page.numbers] == [{}, {}]  # app-typed callbacks dropped
+    assert set(OwnedNumber.KEPT_SETTINGS) < set(OwnedNumber.ROUTING_FIELDS)
 
 
 def test_numbers_status_bodies(shared_dir: Path) -> None:

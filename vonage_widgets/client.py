@@ -378,23 +378,43 @@ class NumbersApi:
     def link(self, msisdn: str, app_id: str, country: str | None = None) -> None:
         """Route a number's inbound calls and messages to application ``app_id`` (section 2.3).
 
-        Without ``country`` the number is looked up among the owned numbers first, which
-        also catches a number this account does not own before anything is changed.
+        The number is looked up among the owned numbers first: that catches a number this
+        account does not own before anything changes, and gives the settings to keep
+        (:meth:`OwnedNumber.routing_form`), since ``/number/update`` replaces the routing as a
+        whole. A ``country`` that differs from the number's own is refused.
         """
         problems = []
         if not isinstance(app_id, str) or not app_id.strip():
             problems.append(FieldError("app_id", "must be a non-empty application id"))
-        number, where = self._locate(msisdn, country, problems)
-        self._update({"country": where, "msisdn": number, "app_id": app_id.strip()}, "link")
+        owned, where = self._owned(msisdn, country, problems)
+        routing = owned.routing_form(app_id=app_id.strip())
+        self._update({"country": where, "msisdn": owned.msisdn, **routing}, "link")
 
     def unlink(self, msisdn: str, country: str | None = None) -> None:
-        """Remove a number's link to any application.
+        """Remove a number's link to any application, keeping its other settings.
 
-        ``/number/update`` replaces the number's routing as a whole (section 2.3, the CLI's
-        unlink), so the request carries only ``country`` and ``msisdn``.
+        Like :meth:`link`, it looks the number up and re-sends what it had (``moHttpUrl``,
+        ``voiceStatusCallback``, ``moSmppSysType``, a ``sip``/``tel`` voice callback) without
+        ``app_id``: ``/number/update`` replaces the routing as a whole (section 2.3, the CLI's
+        unlink), so a bare ``country`` + ``msisdn`` would clear those too.
         """
-        number, where = self._locate(msisdn, country, [])
-        self._update({"country": where, "msisdn": number}, "unlink")
+        owned, where = self._owned(msisdn, country, [])
+        self._update({"country": where, "msisdn": owned.msisdn, **owned.routing_form()}, "unlink")
+
+    def update(self, msisdn: str, country: str | None = None, **routing: str) -> None:
+        """Set a number's routing to exactly ``routing`` (``POST /number/update``, section 2.3).
+
+        The API replaces the routing as a whole: a field left out is cleared. To change one
+        setting and keep the others, start from the number's own
+        ``client.numbers.find(msisdn).routing_form(...)`` (what :meth:`link` and
+        :meth:`unlink` do). Field names are the wire names (:attr:`OwnedNumber.ROUTING_FIELDS`,
+        e.g. ``moHttpUrl=""`` removes the inbound SMS webhook); ``voiceCallbackType`` and
+        ``voiceCallbackValue`` go together. Without ``country`` the number is looked up.
+        """
+        problems = _routing_problems(routing)
+        number, where = self._locate(msisdn, country, problems)
+        operation = "link" if "app_id" in routing else "update"
+        self._update({"country": where, "msisdn": number, **routing}, operation)
 
     def search(
         self,
@@ -473,6 +493,24 @@ class NumbersApi:
             rule = f"Vonage did not report the country of {number}: pass country='GB' (say)"
             raise ValidationError([FieldError("country", rule)], subject="number")
         return owned.msisdn, owned.country
+
+    def _owned(
+        self, msisdn: str, country: str | None, problems: builtins.list[FieldError]
+    ) -> tuple[OwnedNumber, str]:
+        """The owned number as listed now, and its country (checked against ``country``)."""
+        number = _checked(validate_msisdn, msisdn, problems)
+        code = None if country is None else _checked(validate_country, country, problems)
+        if problems or number is None:
+            raise ValidationError(problems, subject="number")
+        owned = self.find(number)
+        if code is not None and owned.country not in (None, code):
+            rule = f"{owned.msisdn} is a {owned.country} number, not {code}: fix it or leave it out"
+            raise ValidationError([FieldError("country", rule)], subject="number")
+        where = owned.country or code
+        if where is None:
+            rule = f"Vonage did not report the country of {number}: pass country='GB' (say)"
+            raise ValidationError([FieldError("country", rule)], subject="number")
+        return owned, where
 
     def _update(self, form: Mapping[str, str], operation: str) -> None:
         self._post("/number/update", form, operation)
@@ -615,6 +653,26 @@ def _checked(
         return None
 
 
+def _routing_problems(routing: Mapping[str, object]) -> builtins.list[FieldError]:
+    """What is wrong with the routing fields given to ``NumbersApi.update``."""
+    problems: builtins.list[FieldError] = []
+    for name, value in routing.items():
+        if name not in OwnedNumber.ROUTING_FIELDS:
+            known = ", ".join(OwnedNumber.ROUTING_FIELDS)
+            problems.append(FieldError(name, f"is not a /number/update field; known: {known}"))
+        elif not isinstance(value, str):
+            problems.append(FieldError(name, "must be a string"))
+    if "app_id" in routing and isinstance(routing["app_id"], str) and not routing["app_id"].strip():
+        problems.append(FieldError("app_id", "must be a non-empty application id"))
+    # The Python SDK refuses one without the other; Vonage needs both to forward a call.
+    paired = ("voiceCallbackType", "voiceCallbackValue")
+    given = [name for name in paired if name in routing]
+    if len(given) == 1:
+        other = paired[1 - paired.index(given[0])]
+        problems.append(FieldError(other, f"is required with {given[0]}"))
+    return problems
+
+
 def _features(value: str | Sequence[str]) -> str | None:
     """The API's spelling of a feature set (``"SMS,VOICE"``), or None if not allowed."""
     items = value.split(",") if isinstance(value, str) else builtins.list(value)
@@ -629,6 +687,7 @@ _HINTS: dict[str, str] = {
         "application exists with client.applications.get({app_id!r})"
     ),
     "unlink": "check the msisdn with client.numbers.list()",
+    "update": "check the msisdn with client.numbers.list() and the routing fields sent",
     "search": "check the country code and the filters",
     "buy": "check that {msisdn} is available for this country and the account has credit",
     "cancel": "check the msisdn with client.numbers.list()",

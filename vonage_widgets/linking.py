@@ -17,7 +17,9 @@ what happened to each. What the existing tools get wrong and this module does in
 * **Other settings survive.** ``POST /number/update`` replaces a number's routing as a whole
   (vonage-api.md 2.3: the CLI's unlink relies on it; the sandbox does the same), so both link
   and unlink re-send what the number already had (``moHttpUrl``, ``voiceStatusCallback``,
-  ``moSmppSysType``, a ``sip``/``tel`` voice callback) and change only the link.
+  ``moSmppSysType``, a ``sip``/``tel`` voice callback) and change only the link: the number
+  model knows which fields those are (:meth:`OwnedNumber.routing_form`), and the change goes
+  through the client's public ``numbers.update`` with the number as it was just looked up.
 
 The client is passed in (``VonageClient`` or anything with the same ``numbers`` and
 ``applications`` calls); this module imports models, tables and errors only.
@@ -63,7 +65,6 @@ __all__ = [
     "fit_warnings",
     "link_numbers",
     "needs_confirmation",
-    "routing_without_link",
     "unlink_numbers",
 ]
 
@@ -92,7 +93,7 @@ RESULT_COLUMNS: Mapping[str, str] = {
 number was linked elsewhere) or ``unlink``; ``previous_app_id`` is the application the number
 pointed at before (missing when none)."""
 
-KEPT_SETTINGS: tuple[str, ...] = ("moHttpUrl", "moSmppSysType", "voiceStatusCallback")
+KEPT_SETTINGS: tuple[str, ...] = OwnedNumber.KEPT_SETTINGS
 """Routing fields re-sent unchanged by link and unlink (vonage-api.md 2.3)."""
 
 BULK_LOOKUP_THRESHOLD = 20
@@ -104,7 +105,7 @@ ProgressCallback = Callable[[int, int], None]
 NumberRef = str | OwnedNumber | tuple[str, str]
 """A number to act on: ``"447700900000"``, an :class:`OwnedNumber`, or ``(msisdn, country)``."""
 
-_VOICE_FORWARDING = ("sip", "tel")  # voice callback types that win over the application
+_VOICE_FORWARDING = OwnedNumber.FORWARDING_TYPES  # voice callback types that win over the app
 
 
 class _NumbersCalls(Protocol):
@@ -129,7 +130,7 @@ class _NumbersCalls(Protocol):
         search_pattern: int | None = None,
         size: int = ...,
     ) -> list[OwnedNumber]: ...
-    def _update(self, form: Mapping[str, str], operation: str) -> None: ...
+    def update(self, msisdn: str, country: str | None = None, **routing: str) -> None: ...
 
 
 class _ApplicationCalls(Protocol):
@@ -223,10 +224,9 @@ def unlink_numbers(
 ) -> pd.DataFrame:
     """Unlink each number from whatever application it points at; one row per number.
 
-    The number keeps its other settings (:data:`KEPT_SETTINGS` and a sip/tel voice callback):
-    :meth:`VonageClient.numbers.unlink` sends only ``country`` and ``msisdn``, which clears
-    them too, so this sends :func:`routing_without_link` instead. Outcomes: ``unlinked``,
-    ``not linked`` (nothing sent) or ``failed`` with the reason; the rest go on.
+    The number keeps its other settings (:data:`KEPT_SETTINGS` and a sip/tel voice callback,
+    :meth:`OwnedNumber.routing_form`). Outcomes: ``unlinked``, ``not linked`` (nothing sent)
+    or ``failed`` with the reason; the rest go on.
     """
     wanted = _checked_numbers(msisdns)
     names = _ApplicationNames(client, {})
@@ -300,20 +300,6 @@ def needs_confirmation(results: pd.DataFrame) -> dict[str, str]:
     """The numbers a link left alone for confirmation: msisdn -> the application they are on."""
     waiting = results[results["outcome"].str.startswith(NEEDS_CONFIRMATION, na=False)]
     return dict(zip(waiting["msisdn"], waiting["previous_app_id"], strict=True))
-
-
-def routing_without_link(number: OwnedNumber) -> dict[str, str]:
-    """The ``/number/update`` fields that keep ``number``'s settings but no application link.
-
-    Kept: :data:`KEPT_SETTINGS` and a ``sip``/``tel`` voice callback. Dropped: ``app_id`` and
-    the ``app``-typed voice/messages callbacks (older spellings of the same link).
-    """
-    data = number.to_wire()
-    form = {name: str(data[name]) for name in KEPT_SETTINGS if data.get(name)}
-    if number.voiceCallbackType in _VOICE_FORWARDING and number.voiceCallbackValue:
-        form["voiceCallbackType"] = number.voiceCallbackType
-        form["voiceCallbackValue"] = number.voiceCallbackValue
-    return form
 
 
 def explain_error(
@@ -526,10 +512,8 @@ def _link_one(
             f"Pass confirm_relink=True (or its id) to move it to {names.label(app_id)}"
         )
         return
-    form = {"country": number.country or "", "msisdn": number.msisdn, "app_id": app_id}
-    form.update(routing_without_link(number))
     try:
-        _send_update(client, form, "link")
+        _send_update(client, number, number.routing_form(app_id=app_id))
     except VonageWidgetsError as error:
         row.message = explain_error(error, msisdn=number.msisdn, app_id=app_id)
         return
@@ -552,11 +536,9 @@ def _unlink_one(
         row.outcome = NOT_LINKED
         row.message = f"{number.msisdn} points at no application"
         return
-    form = {"country": number.country or "", "msisdn": number.msisdn}
-    kept = routing_without_link(number)
-    form.update(kept)
+    kept = number.routing_form()
     try:
-        _send_update(client, form, "unlink")
+        _send_update(client, number, kept)
     except VonageWidgetsError as error:
         row.message = explain_error(error, msisdn=number.msisdn)
         return
@@ -571,15 +553,14 @@ def _confirmed(confirm_relink: bool | Collection[str], previous: str) -> bool:
     return previous in confirm_relink
 
 
-def _send_update(client: LinkingClient, form: Mapping[str, str], operation: str) -> None:
-    """``POST /number/update`` with the number's whole routing.
+def _send_update(client: LinkingClient, number: OwnedNumber, routing: Mapping[str, str]) -> None:
+    """``POST /number/update`` with the number's whole routing, as just looked up.
 
-    ``NumbersApi.link``/``unlink`` send only ``country``, ``msisdn`` (and ``app_id``), which
-    clears every other setting under the API's replace semantics; until the client offers a
-    public call that sends the rest, this uses its internal one, so the client's retry rules,
-    error mapping and hints still apply.
+    Not ``numbers.link``/``unlink``: those look the number up again, which would undo the
+    single listing used for a big batch; the client's retry rules, error mapping and hints
+    still apply.
     """
-    client.numbers._update(form, operation)
+    client.numbers.update(number.msisdn, number.country, **routing)
 
 
 def _explain_numbers_error(error: NumbersError, number: str, app_id: str | None) -> str:

@@ -30,7 +30,6 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from vonage_widgets.client import VonageClient
 from vonage_widgets.lab import plan_lab
@@ -51,6 +50,7 @@ SEED = 2026
 STARTUP_SECONDS = 60.0
 STOP_SECONDS = 20.0
 RUN_SECONDS = 60.0
+STALLED_SECONDS = 5.0
 ACTION_MS = 30_000
 LOG_TAIL_LINES = 40
 
@@ -104,7 +104,7 @@ _RUN_STATE_JS = """
   }
   const failed = panel.querySelector(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
-  const error = failed && /Traceback|Error/.test(failed.textContent)
+  const error = failed && /Traceback/.test(failed.textContent)
     ? failed.textContent.slice(0, 2000) : null;
   return {pending, running, error};
 }
@@ -362,28 +362,26 @@ class LabDriver:
             raise UiError(f"notebook {name} is not in notebooks/")
         self.page.goto(f"{self.server.url}/lab/tree/{name}?reset")
         self.notebook.locator(".jp-Cell").first.wait_for(state="visible")
-        self._accept_kernel_dialog()
+        # A notebook without kernel metadata asks which kernel: take the default (ours).
+        dialog = self.page.locator(".jp-Dialog")
+        self._kernel_idle.first.or_(dialog).first.wait_for(
+            state="visible", timeout=RUN_SECONDS * 1000
+        )
+        if dialog.is_visible():
+            dialog.locator("button.jp-mod-accept").click()
         self.wait_for_idle_kernel()
 
-    def _accept_kernel_dialog(self) -> None:
-        """A notebook without kernel metadata asks which kernel: take the default (ours)."""
-        dialog = self.page.locator(".jp-Dialog")
-        try:
-            dialog.wait_for(state="visible", timeout=1500)
-        except PlaywrightTimeout:  # no dialog: the usual case
-            return
-        dialog.locator("button.jp-mod-accept").click()
-
-    def wait_for_idle_kernel(self) -> None:
-        """Wait until the notebook's kernel is connected and idle.
-
-        Read from the status bar ("Python 3 (ipykernel) | Idle"): the toolbar's execution
-        indicator already says "idle" while there is no kernel yet.
-        """
-        kernel_idle = self.page.locator(".jp-StatusBar-TextItem").filter(
+    @property
+    def _kernel_idle(self) -> Locator:
+        # The status bar ("Python 3 (ipykernel) | Idle"): the toolbar's execution indicator
+        # already says "idle" while there is no kernel yet.
+        return self.page.locator(".jp-StatusBar-TextItem").filter(
             has_text=re.compile(r"^(?!No Kernel).+\|\s*Idle\s*$")
         )
-        kernel_idle.first.wait_for(state="visible", timeout=RUN_SECONDS * 1000)
+
+    def wait_for_idle_kernel(self) -> None:
+        """Wait until the notebook's kernel is connected and idle."""
+        self._kernel_idle.first.wait_for(state="visible", timeout=RUN_SECONDS * 1000)
 
     def run_all_cells(self) -> None:
         """Menu Run → Run All Cells, then wait until every code cell has run (or one failed)."""
@@ -417,16 +415,28 @@ class LabDriver:
         return cells
 
     def wait_for_cells(self) -> None:
-        """Wait until no code cell is queued or running; fail at once when one shows an error."""
+        """Wait until no code cell is queued or running; fail at once when one shows an error.
+
+        Lab stops a run at a failing cell: the cells after it stay unrun, nothing runs, and
+        the failing cell's traceback is reported.
+        """
         deadline = time.monotonic() + RUN_SECONDS
+        stalled_since: float | None = None
         state: dict[str, Any] = {}
         while time.monotonic() < deadline:
             state = self.page.evaluate(_RUN_STATE_JS)
             if state.get("error"):
                 raise UiError(f"a cell failed:\n{state['error']}")
-            if state.get("pending") == 0 and state.get("running") == 0:
+            pending, running = state.get("pending"), state.get("running")
+            if pending == 0 and running == 0:
                 self.wait_for_idle_kernel()
                 return
+            if running == 0:
+                stalled_since = stalled_since or time.monotonic()
+                if time.monotonic() - stalled_since > STALLED_SECONDS:
+                    raise UiError(f"cells stopped running before the end: {state}")
+            else:
+                stalled_since = None
             self.page.wait_for_timeout(200)
         raise UiError(f"cells still not run after {RUN_SECONDS:.0f} s: {state}")
 

@@ -9,7 +9,7 @@ and country codes, used by the models, the forms, the client and the sandbox ali
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
@@ -133,9 +133,47 @@ class OwnedNumber(WireModel):
     messagesCallbackValue: str | None = Field(None, description="An app id (deprecated).")
     limitations: list[Limitation] | None = None
 
+    ROUTING_FIELDS: ClassVar[tuple[str, ...]] = (
+        "app_id",
+        "moHttpUrl",
+        "moSmppSysType",
+        "voiceCallbackType",
+        "voiceCallbackValue",
+        "voiceStatusCallback",
+        "messagesCallbackType",
+        "messagesCallbackValue",
+    )
+    """The form fields of ``POST /number/update`` besides country and msisdn (section 2.3)."""
+
+    KEPT_SETTINGS: ClassVar[tuple[str, ...]] = ("moHttpUrl", "moSmppSysType", "voiceStatusCallback")
+    """Settings :meth:`routing_form` carries over unchanged, whatever happens to the link."""
+
+    FORWARDING_TYPES: ClassVar[tuple[str, ...]] = ("sip", "tel")
+    """Voice callback types that route calls away from any application (and win over it)."""
+
     def to_dict(self) -> dict[str, Any]:
         """The number as the API lists it."""
         return self.to_wire()
+
+    def routing_form(self, *, app_id: str | None = None) -> dict[str, str]:
+        """The ``/number/update`` routing fields that keep this number's settings.
+
+        ``/number/update`` replaces a number's routing as a whole (vonage-api.md 2.3: the
+        CLI's unlink re-sends the other settings; the sandbox does the same), so a change to
+        the link must re-send everything else or it is wiped. Kept: :attr:`KEPT_SETTINGS`
+        (``moSmppSysType`` and ``voiceStatusCallback`` are read from the unknown fields the
+        listing carries) and a ``sip``/``tel`` voice callback. Replaced by ``app_id`` (or
+        dropped when it is ``None``, which unlinks): the old ``app_id`` and the ``app``-typed
+        voice/messages callbacks, older spellings of the same link.
+        """
+        data = self.to_wire()
+        form = {name: str(data[name]) for name in self.KEPT_SETTINGS if data.get(name)}
+        if self.voiceCallbackType in self.FORWARDING_TYPES and self.voiceCallbackValue:
+            form["voiceCallbackType"] = self.voiceCallbackType
+            form["voiceCallbackValue"] = self.voiceCallbackValue
+        if app_id is not None:
+            form["app_id"] = app_id
+        return form
 
 
 class NumbersPage(WireModel):

@@ -200,10 +200,11 @@ class CallSimulator:
             raise refuse(f"{number} is linked to application {app_id}, which no longer exists")
         application = Application.from_api({**stored.document, "id": stored.id})
         voice = application.capabilities.voice if application.capabilities else None
-        hooks = voice.webhooks if voice is not None else None
+        if voice is None:
+            raise refuse(f"application {application.name!r} ({app_id}) has no voice capability")
+        hooks = voice.webhooks
         if hooks is None or hooks.answer_url is None:
-            what = "no voice capability" if voice is None else "no voice answer_url"
-            raise refuse(f"application {application.name!r} ({app_id}) has {what}")
+            raise refuse(f"application {application.name!r} ({app_id}) has no voice answer_url")
         return _Linked(application, voice, hooks)
 
     def _new_id(self, kind: str) -> str:

@@ -174,11 +174,12 @@ class CallContext:
         self.trace.steps.append(item)
         return item
 
-    def _record(self, leg: str, name: str, attempt: Attempt) -> None:
+    def _record(self, leg: str, name: str, target: WebhookTarget, attempt: Attempt) -> None:
+        # A timeout costs the caller the time Vonage waited; other round trips cost nothing.
         if attempt.failure == "connect_timeout":
-            self.now = round(self.now + self._timeout_of(attempt, "connect"), 3)
+            self.now = round(self.now + target.connect_timeout / 1000, 3)
         elif attempt.failure == "read_timeout":
-            self.now = round(self.now + self._timeout_of(attempt, "socket"), 3)
+            self.now = round(self.now + target.socket_timeout / 1000, 3)
         outcome = attempt.error or f"HTTP {attempt.status}"
         if attempt.ok and attempt.ncco is not None:
             outcome += f", an NCCO of {len(attempt.ncco)} action(s)"
@@ -200,14 +201,6 @@ class CallContext:
             response=attempt.body,
         )
 
-    def _timeout_of(self, attempt: Attempt, which: str) -> float:
-        for target in (self.answer, self.fallback, self.event):
-            if target is not None and target.url == attempt.url:
-                ms = target.connect_timeout if which == "connect" else target.socket_timeout
-                return ms / 1000
-        default = self.event or self.answer
-        return (default.connect_timeout if which == "connect" else default.socket_timeout) / 1000
-
     def _deliver(
         self, leg: str, name: str, target: WebhookTarget, payload: Mapping[str, Any], expect: Expect
     ) -> list[Attempt]:
@@ -218,7 +211,7 @@ class CallContext:
             payload,
             expect=expect,
             signer=self.signer,
-            on_attempt=lambda attempt: self._record(leg, name, attempt),
+            on_attempt=lambda attempt: self._record(leg, name, target, attempt),
         )
 
     # -- the answer ---------------------------------------------------------------------

@@ -14,7 +14,8 @@ Simulation choices (the real platform plays audio; the sandbox only keeps time):
   speech) script. Digits take 0.5 s each; input stops at ``maxDigits`` (default 4) or ``#``
   with ``submitOnHash``, else after ``timeOut`` (default 3 s, ``timed_out: true``). Speech is
   recognised with confidence ``"0.95"`` after ``endOnSilence`` (default 2 s); no speech ends
-  after ``startTimeout`` (default 10 s) with ``timeout_reason: start_timeout``.
+  after ``startTimeout`` (default 10 s) with ``timeout_reason: start_timeout``. Input
+  with ``mode: asynchronous`` sends one event with the digits and takes no NCCO reply.
 * record: the caller speaks for 5 s; a recording with a stop condition blocks until it is met
   (``endOnSilence`` after the speech, ``endOnKey`` at once after it, ``timeOut`` as a cap);
   one without runs until the call ends and its event is sent then. Recording URLs have the
@@ -51,7 +52,7 @@ from vonage_widgets.models.ncco import (
     Wait,
 )
 from vonage_widgets.sandbox.calls_context import CallContext, CallOver, Leg, LimitReached
-from vonage_widgets.sandbox.calls_http import WebhookTarget
+from vonage_widgets.sandbox.calls_http import Expect, WebhookTarget
 
 __all__ = [
     "DIGIT_SECONDS",
@@ -239,7 +240,7 @@ class NccoRunner:
             payload["dtmf"] = dtmf
         payload.update(self._call_fields())
         target = self._target(action.eventUrl, action.eventMethod)
-        expect = "maybe_ncco" if action.awaits_ncco else "nothing"
+        expect: Expect = "maybe_ncco" if action.awaits_ncco else "nothing"
         return self.ctx.post("caller", "input", payload, target, expect=expect)
 
     @staticmethod
