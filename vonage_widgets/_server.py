@@ -76,6 +76,9 @@ class BackgroundServer:
             ssl_keyfile=self.ssl_keyfile,
             ssl_cert_reqs=ssl.CERT_NONE,
             timeout_keep_alive=30,
+            # An idle keep-alive client (a notebook's client, a TLS session) must not hold
+            # stop() hostage: after this grace period open connections are closed.
+            timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vonage_widgets.errors import FieldError, ValidationError
-from vonage_widgets.keys import save_private_key
+from vonage_widgets.keys import key_file_name, save_private_key
 from vonage_widgets.models import Application, validate_application
 
 if TYPE_CHECKING:
@@ -179,8 +179,5 @@ def _id_for_name(apps: list[Application], name: str, path: str | os.PathLike[str
 
 
 def _new_key_file(folder: Path, app: Application) -> Path:
-    # Local import: the naming rule is the form's, so both put keys under the same names.
-    from vonage_widgets.widgets._document import key_file_name
-
     public = app.keys.public_key if app.keys is not None else None
     return folder / key_file_name(app.name, public)

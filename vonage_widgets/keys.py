@@ -60,6 +60,7 @@ __all__ = [
     "JWT_TTL_DEFAULT",
     "JWT_TTL_MAX",
     "JWT_TTL_MIN",
+    "KEY_FILE_SUFFIX",
     "MIN_RSA_KEY_BITS",
     "KeyPair",
     "PrivateKeySource",
@@ -68,12 +69,14 @@ __all__ = [
     "decode_jwt",
     "fingerprint",
     "generate_key_pair",
+    "key_file_name",
     "keys_match",
     "load_private_key",
     "load_public_key",
     "mint_jwt",
     "payload_hash",
     "public_key_pem",
+    "safe_name",
     "save_private_key",
     "sign_webhook",
     "verify_signed_webhook",
@@ -259,6 +262,31 @@ def save_private_key(
         raise
     _fsync_folder(target.parent)
     return target
+
+
+KEY_FILE_SUFFIX = ".key"
+"""The extension of the private-key files :func:`key_file_name` names."""
+
+_SAFE_NAME_LENGTH = 40
+
+
+def safe_name(name: str) -> str:
+    """A file-name-safe form of an application name: lower case, letters, digits and dashes."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:_SAFE_NAME_LENGTH].rstrip("-") or "application"
+
+
+def key_file_name(name: str, public_pem: str | None) -> str:
+    """The file name for an application's private key: ``<safe-name>-<short-id>.key``.
+
+    One rule for every place that saves a key (the application form, the workbook, config
+    files), so a key is found under the same name whoever wrote it. The short id is 8 hex
+    digits of the key's :func:`fingerprint`, not the application id: the file is written
+    before the create request, when there is no id yet, and a rotated key then never
+    collides with the previous file. Without a key yet, ``<fingerprint>`` holds its place.
+    """
+    short = fingerprint(public_pem).split(":", 1)[1][:8] if public_pem else "<fingerprint>"
+    return f"{safe_name(name)}-{short}{KEY_FILE_SUFFIX}"
 
 
 def _make_private_folders(folder: Path) -> None:

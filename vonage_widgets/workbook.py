@@ -42,6 +42,7 @@ from vonage_widgets.errors import ApiError, FieldError, ValidationError, VonageW
 from vonage_widgets.keys import (
     fingerprint,
     generate_key_pair,
+    key_file_name,
     keys_match,
     public_key_pem,
     save_private_key,
@@ -384,8 +385,6 @@ class Workbook:
         return clean
 
     def _key_file(self, name: str, public_pem: str | None, private: Any = None) -> Path:
-        from vonage_widgets.widgets._document import key_file_name  # the form's naming rule
-
         pem = public_pem if public_pem is not None else public_key_pem(private)
         return self.keys_dir / key_file_name(name, pem)
 

@@ -102,10 +102,10 @@ _RUN_STATE_JS = """
     if (prompt.includes('*')) running += 1;
     else if (source.trim() && !/\\[\\d+\\]/.test(prompt)) pending += 1;
   }
-  const failed = panel.querySelector(
-    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
-  const error = failed && /Traceback/.test(failed.textContent)
-    ? failed.textContent.slice(0, 2000) : null;
+  const failed = [...panel.querySelectorAll(
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+    .find(output => /Traceback/.test(output.textContent));
+  const error = failed ? failed.textContent.slice(0, 3000) : null;
   return {pending, running, error};
 }
 """
@@ -261,7 +261,16 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     home = root / "home"
     home.mkdir()
     sandbox = Sandbox(db=root / "sandbox.sqlite3", seed=SEED).start()
+    try:
+        yield from _serve_lab(root, notebooks, settings, home, sandbox)
+    finally:
+        sandbox.stop()
 
+
+def _serve_lab(
+    root: Path, notebooks: Path, settings: Path, home: Path, sandbox: Sandbox
+) -> Iterator[LabServer]:
+    """Run JupyterLab as ``vonage-widgets lab`` would, on a free port; stop it afterwards."""
     env = {k: v for k, v in os.environ.items() if k not in _FOREIGN_VARS}
     env.update(
         VONAGE_WIDGETS_SANDBOX_URL=sandbox.url,
@@ -287,23 +296,24 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
         ],
     )
     log_path = root / "jupyterlab.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            plan.argv,
-            env=plan.env,
-            cwd=notebooks,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(url, process, log_path)
-        yield LabServer(url, notebooks, sandbox, process, log_path)
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                plan.argv,
+                env=plan.env,
+                cwd=notebooks,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_serving(url, process, log_path)
+            yield LabServer(url, notebooks, sandbox, process, log_path)
+        finally:
+            _stop(process)
     finally:
-        _stop(process)
-        sandbox.stop()
         plan.config_file.unlink(missing_ok=True)
 
 

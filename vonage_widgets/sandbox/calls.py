@@ -75,6 +75,7 @@ DEFAULT_REGION_URL = REGION_URLS["eu-west"]
 """``region_url`` for an application without a region (the doc example's host)."""
 
 _MAX_HOLD_SECONDS = 7200.0
+_DTMF_KEYS = frozenset("0123456789*#")
 
 
 class _Linked(NamedTuple):
@@ -83,9 +84,6 @@ class _Linked(NamedTuple):
     application: Application
     voice: VoiceCapability
     hooks: VoiceWebhooks
-
-
-_DTMF_KEYS = frozenset("0123456789*#")
 
 
 def _entries(value: object, name: str, problems: list[FieldError]) -> list[str]:
@@ -233,9 +231,14 @@ class CallSimulator:
             app_id,
             signed=signed,
         )
-        secret = self.signature_secrets.get(account, DEFAULT_SIGNATURE_SECRET)
-        event = WebhookTarget.for_voice("event_url", hooks.event_url) if hooks.event_url else None
-        fallback = hooks.fallback_answer_url
+        event = fallback = signer = None
+        if hooks.event_url is not None:
+            event = WebhookTarget.for_voice("event_url", hooks.event_url)
+        if hooks.fallback_answer_url is not None:
+            fallback = WebhookTarget.for_voice("fallback_answer_url", hooks.fallback_answer_url)
+        if signed:
+            secret = self.signature_secrets.get(account, DEFAULT_SIGNATURE_SECRET)
+            signer = make_signer(secret, api_key=account, application_id=app_id)
         with new_client() as client:
             ctx = CallContext(
                 trace=trace,
@@ -243,12 +246,8 @@ class CallSimulator:
                 client=client,
                 answer=WebhookTarget.for_voice("answer_url", hooks.answer_url),
                 event=event,
-                fallback=WebhookTarget.for_voice("fallback_answer_url", fallback)
-                if fallback
-                else None,
-                signer=make_signer(secret, api_key=account, application_id=app_id)
-                if signed
-                else None,
+                fallback=fallback,
+                signer=signer,
                 script=script,
                 limits=limits or CallLimits(),
                 new_id=self._new_id,

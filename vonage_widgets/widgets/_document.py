@@ -1,12 +1,13 @@
-"""Plain helpers of the application form: change lists, key file names, error routing.
+"""Plain helpers of the application form: change lists, key folders, error routing.
 
 Private to :mod:`vonage_widgets.widgets`; no widgets here, so each piece is easy to test.
+The key file naming rule (:func:`~vonage_widgets.keys.key_file_name`, ``safe_name``,
+``KEY_FILE_SUFFIX``) lives in :mod:`vonage_widgets.keys` and is re-exported here for the form.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -15,7 +16,7 @@ import pandas as pd
 import platformdirs
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.keys import fingerprint
+from vonage_widgets.keys import KEY_FILE_SUFFIX, fingerprint, key_file_name, safe_name
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -31,8 +32,6 @@ __all__ = [
 CHANGE_COLUMNS: Final = ("field", "before", "after")
 """Columns of :func:`changes_frame`: wire path, value before, value after (``None`` = absent)."""
 
-KEY_FILE_SUFFIX: Final = ".key"
-_SAFE_NAME_LENGTH = 40
 _PUBLIC_KEY_FIELD = "keys.public_key"
 
 
@@ -75,22 +74,6 @@ def changes_frame(
     ]
     rows += [(path, _shown(path, old.get(path)), value) for path, value in extra]
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS), dtype=object)
-
-
-def safe_name(name: str) -> str:
-    """A file-name-safe form of an application name: lower case, letters, digits and dashes."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug[:_SAFE_NAME_LENGTH].rstrip("-") or "application"
-
-
-def key_file_name(name: str, public_pem: str | None) -> str:
-    """``<safe-name>-<short-id>.key``; the short id is 8 hex digits of the key's fingerprint.
-
-    The fingerprint, not the application id: the file is written before the create request,
-    when there is no id yet, and a rotated key then never collides with the previous file.
-    """
-    short = fingerprint(public_pem).split(":", 1)[1][:8] if public_pem else "<fingerprint>"
-    return f"{safe_name(name)}-{short}{KEY_FILE_SUFFIX}"
 
 
 def default_keys_dir() -> Path:

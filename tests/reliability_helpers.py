@@ -1,0 +1,366 @@
+"""Helpers for the reliability and security tests (``tests/test_reliability_*.py``).
+
+Fake but real-looking secrets, a leak detector, raw HTTP against a sandbox, the sandbox CLI
+as a killable subprocess, a scripted fault server for the client, listening-address checks
+and a notebook runner that captures the kernel's stderr. Everything binds or connects to
+127.0.0.1 only, and every wait is bounded.
+
+Run as ``python -m tests.reliability_helpers SRC DST`` it executes the notebook ``SRC`` into
+``DST`` (used by the secrets test, one subprocess per notebook, so kernels run in parallel
+and each kernel's stderr can be captured).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from vonage_widgets._server import BackgroundServer
+from vonage_widgets.keys import KeyPair, generate_key_pair
+from vonage_widgets.sandbox import DEFAULT_API_SECRET
+
+__all__ = [
+    "FAKE_API_KEY",
+    "FAKE_API_SECRET",
+    "FAKE_SIGNATURE_SECRET",
+    "PEM_BODY",
+    "PYTHON",
+    "REPO",
+    "FaultServer",
+    "SandboxProcess",
+    "Step",
+    "basic_token",
+    "closed_port",
+    "execute_notebook",
+    "key_pair",
+    "leaks",
+    "listening_addresses",
+    "problem_fields",
+    "raw_json",
+    "snapshot",
+    "start_notebook",
+]
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv").is_dir() else sys.executable
+"""The project's interpreter (the CLI and notebook subprocesses run with it)."""
+
+FAKE_API_KEY = "a1b2c3d4"
+FAKE_API_SECRET = "Zq8vN2xK4mW7pR1tYb3c"
+"""Shaped like a real Vonage API secret, so a leak is not hidden by a too-short value."""
+FAKE_SIGNATURE_SECRET = "sig-9f3KqZ7wL2xV8nB4mT6h"
+"""A fake webhook signature secret (never used by the package unless passed in)."""
+
+PEM_BODY = re.compile(
+    r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY-----\s*(?:\\n|\s)*[A-Za-z0-9+/=]{16,}"
+)
+"""A private key block that carries key material (not just the words of a message)."""
+
+
+@functools.cache
+def key_pair() -> KeyPair:
+    """One RSA pair for every reliability test (generating pairs is slow)."""
+    return generate_key_pair()
+
+
+def basic_token(key: str, secret: str) -> str:
+    """The value after ``Basic `` that a client sends for ``key``/``secret``."""
+    return base64.b64encode(f"{key}:{secret}".encode()).decode("ascii")
+
+
+def leaks(text: str, *secrets: str) -> list[str]:
+    """What ``text`` gives away: private key material, any of ``secrets``, their Basic tokens.
+
+    Returns a short description of each leak (empty when the text is clean). The sandbox's
+    documented secret is always looked for, with the key ``sandbox``.
+    """
+    found: list[str] = []
+    if PEM_BODY.search(text):
+        found.append("private key material")
+    lines = [line for line in key_pair().private_pem.get_secret_value().splitlines()[1:-1]]
+    if any(line in text for line in lines):
+        found.append("a line of the test key pair's private key")
+    for secret in (*secrets, DEFAULT_API_SECRET):
+        if secret and secret in text:
+            found.append(f"the secret {secret[:3]}...")
+    for key, secret in (("sandbox", DEFAULT_API_SECRET), (FAKE_API_KEY, FAKE_API_SECRET)):
+        if basic_token(key, secret) in text:
+            found.append(f"the Basic token of {key}")
+    return found
+
+
+# -- raw HTTP against a sandbox ----------------------------------------------------------------
+
+
+def raw_json(
+    client: httpx.Client, method: str, path: str, body: bytes, content_type: str = "application/json"
+) -> httpx.Response:
+    """Send ``body`` exactly as given (no JSON encoding by httpx)."""
+    return client.request(method, path, content=body, headers={"Content-Type": content_type})
+
+
+def problem_fields(response: httpx.Response) -> dict[str, list[str]]:
+    """Check an RFC 7807 error body; return ``invalid_parameters`` as name -> reasons."""
+    assert response.headers["content-type"].startswith("application/"), response.headers
+    body = response.json()
+    assert isinstance(body, dict), body
+    for member in ("type", "title", "detail", "instance"):
+        assert isinstance(body.get(member), str), (member, body)
+        assert body[member], (member, body)
+    found: dict[str, list[str]] = {}
+    for item in body.get("invalid_parameters", []):
+        assert set(item) == {"name", "reason"}, item
+        found.setdefault(item["name"], []).append(item["reason"])
+    return found
+
+
+def snapshot(client: httpx.Client) -> list[dict[str, Any]]:
+    """Every application of the client's account, in order, as returned (all pages)."""
+    items: list[dict[str, Any]] = []
+    page = 1
+    while page <= 1000:  # bounded: 100 000 applications is far beyond any test
+        response = client.get("/v2/applications", params={"page_size": 100, "page": page})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["_embedded"]["applications"]
+        if page >= body["total_pages"]:
+            return items
+        page += 1
+    raise AssertionError("more than 1000 pages of applications")
+
+
+# -- listening sockets ------------------------------------------------------------------------
+
+
+def _decode_address(hex_address: str) -> str:
+    host, _ = hex_address.split(":")
+    raw = bytes.fromhex(host)
+    if len(raw) == 4:
+        return socket.inet_ntop(socket.AF_INET, raw[::-1])
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
+    return socket.inet_ntop(socket.AF_INET6, words)
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses with a TCP socket listening on ``port`` (Linux ``/proc/net``)."""
+    found: set[str] = set()
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            parts = line.split()
+            local, state = parts[1], parts[3]
+            if state == "0A" and int(local.split(":")[1], 16) == port:  # 0A = LISTEN
+                found.add(_decode_address(local))
+    return found
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+# -- the sandbox CLI as a subprocess -----------------------------------------------------------
+
+_URL_LINE = re.compile(r"Vonage sandbox running at (http\S+)")
+
+
+class SandboxProcess:
+    """``vonage-widgets sandbox --port 0 --db DB`` in a subprocess, killable at any moment."""
+
+    def __init__(self, db: Path, *extra: str) -> None:
+        self.db = db
+        self.extra = extra
+        self.process: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def start(self, timeout: float = 30.0) -> SandboxProcess:
+        """Start it and wait (bounded) for the line with its URL."""
+        command = [PYTHON, "-m", "vonage_widgets.cli", "sandbox", "--port", "0"]
+        command += ["--db", str(self.db), *self.extra]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VONAGE_")}
+        self.process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        found: list[str] = []
+
+        def read_first_line() -> None:
+            assert self.process is not None and self.process.stdout is not None
+            for line in self.process.stdout:
+                match = _URL_LINE.search(line)
+                if match:
+                    found.append(match.group(1))
+                    return
+
+        reader = threading.Thread(target=read_first_line, daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not found:
+            self.kill()
+            raise AssertionError(f"the sandbox CLI did not start in {timeout} s")
+        self.url = found[0]
+        return self
+
+    @property
+    def port(self) -> int:
+        """The port it listens on."""
+        return int(self.url.rsplit(":", 1)[1])
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash or an out-of-memory kill."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(10)
+
+    def __enter__(self) -> SandboxProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
+
+
+# -- a scripted server for client fault tests ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One scripted answer: a status (with headers and a JSON body) after ``delay`` seconds."""
+
+    status: int = 200
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class FaultServer:
+    """Answers each request with the next scripted :class:`Step` (the last one repeats).
+
+    Counts requests per ``"METHOD /path"`` in :attr:`hits`; serves on 127.0.0.1 through the
+    package's :class:`~vonage_widgets._server.BackgroundServer`.
+    """
+
+    steps: list[Step] = field(default_factory=list)
+    hits: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        methods = ["GET", "POST", "PUT", "DELETE"]
+        app = Starlette(routes=[Route("/{path:path}", self._answer, methods=methods)])
+        self._server = BackgroundServer(app, name="fault server")
+        self._lock = threading.Lock()
+        self._served = 0
+
+    @property
+    def url(self) -> str:
+        """Base URL."""
+        return self._server.url
+
+    def script(self, *steps: Step) -> FaultServer:
+        """Answer the next requests with ``steps``; resets the counters."""
+        with self._lock:
+            self.steps = list(steps)
+            self._served = 0
+            self.hits.clear()
+        return self
+
+    async def _answer(self, request: Request) -> Response:
+        await request.body()
+        with self._lock:
+            self.hits[f"{request.method} {request.url.path}"] += 1
+            step = self.steps[min(self._served, len(self.steps) - 1)] if self.steps else Step()
+            self._served += 1
+        if step.delay:
+            await asyncio.sleep(step.delay)
+        if step.body is None and step.status == 204:
+            return Response(status_code=204, headers=dict(step.headers))
+        return JSONResponse(step.body or {}, step.status, headers=dict(step.headers))
+
+    def __enter__(self) -> FaultServer:
+        self._server.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.stop()
+
+
+# -- notebooks ------------------------------------------------------------------------------
+
+LOGGING_CELL = (
+    "import logging, sys\n"
+    "logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, force=True)\n"
+    "logging.getLogger('vonage_widgets').setLevel(logging.DEBUG)"
+)
+"""Put first in each executed copy: every log record of the kernel reaches the scan."""
+
+
+def start_notebook(source: Path, target: Path, env: Mapping[str, str]) -> subprocess.Popen[str]:
+    """Execute ``source`` into ``target`` in a subprocess (its kernel's stderr is piped)."""
+    command = [PYTHON, "-m", "tests.reliability_helpers", str(source), str(target)]
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=dict(env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def execute_notebook(source: Path, target: Path, timeout: float = 180.0) -> None:
+    """Run every cell of ``source`` (errors kept as outputs) and write the result to ``target``.
+
+    A first cell turns on DEBUG logging to stderr; widget state is stored in the notebook's
+    metadata, as a user's save would store it.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(source, as_version=4)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(LOGGING_CELL))
+    client = NotebookClient(
+        notebook,
+        timeout=int(timeout),
+        kernel_name="python3",
+        allow_errors=True,
+        store_widget_state=True,
+        resources={"metadata": {"path": str(source.parent)}},
+    )
+    started = time.monotonic()
+    client.execute()
+    nbformat.write(notebook, target)
+    print(f"executed {source.name} in {time.monotonic() - started:.1f} s", file=sys.stderr)
+
+
+def _main(argv: Sequence[str]) -> int:
+    source, target = (Path(a) for a in argv)
+    execute_notebook(source, target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))
+
