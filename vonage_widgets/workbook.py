@@ -48,7 +48,16 @@ from vonage_widgets.keys import (
     save_private_key,
 )
 from vonage_widgets.models import Application, validate_application
-from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_DB_NAME, Sandbox
+from vonage_widgets.sandbox import (
+    DEFAULT_API_KEY,
+    DEFAULT_API_SECRET,
+    DEFAULT_CALLER,
+    DEFAULT_DB_NAME,
+    DEFAULT_SIGNATURE_SECRET,
+    CallTrace,
+    Sandbox,
+    simulate_call_remote,
+)
 
 if TYPE_CHECKING:
     from vonage_widgets.widgets import ApplicationForm
@@ -218,6 +227,7 @@ class Workbook:
         self._key_files: dict[str, Path] = {}  # public key fingerprint -> private key file
         self._closed = False
         self._stop_sandbox: weakref.finalize[Any, Any] | None = None
+        self._remote_sandbox: tuple[str, str, str] | None = None
 
         use_vonage = sandbox is False or (
             sandbox is None and (bool(api_key or api_secret) or _credentials_set(env))
@@ -252,6 +262,8 @@ class Workbook:
         if url:
             given = isinstance(sandbox, str)
             self._origin = "offline" if given else "offline, shared by vonage-widgets lab"
+            # Kept for simulate_call's own request to that sandbox; never shown.
+            self._remote_sandbox = (url, key, secret)
             return _client_for(url, key, secret, None)
         embedded = WorkbookSandbox(
             db=_sandbox_db(env, self.home), seed=seed if seed is not None else _seed_from(env)
@@ -294,6 +306,37 @@ class Workbook:
             f'<div style="border-left: 4px solid {colour}; padding: 2px 8px">'
             f"<b>Workbook</b> · <b>{what}</b> at {where} · {' · '.join(rest)}</div>"
         )
+
+    # -- simulated calls ---------------------------------------------------------------------
+
+    @property
+    def signature_secret(self) -> str | None:
+        """The secret that signs this workbook's voice webhooks (for a WebhookServer to check).
+
+        The embedded sandbox's own; for a sandbox in another process, its documented default;
+        with the real API, ``VONAGE_SIGNATURE_SECRET`` (from the Dashboard) or None.
+        """
+        if self.sandbox is not None:
+            return self.sandbox.signature_secret
+        if self.mode == "sandbox":
+            return DEFAULT_SIGNATURE_SECRET
+        return os.environ.get("VONAGE_SIGNATURE_SECRET") or None
+
+    def simulate_call(self, to: str, from_: str = DEFAULT_CALLER, **options: Any) -> CallTrace:
+        """Place a simulated inbound call to ``to`` (a linked number) and return its trace.
+
+        The sandbox does what Vonage does: it requests the application's answer URL, runs
+        the NCCO and posts the events (reference section 3). ``options`` are
+        :meth:`Sandbox.simulate_call`'s: ``dtmf``, ``speech``, ``answer_callee``, ...
+        Works with a sandbox in this kernel and with the one ``vonage-widgets lab`` shares.
+        """
+        if self.sandbox is not None:
+            return self.sandbox.simulate_call(to, from_, api_key=self.client.api_key, **options)
+        if self._remote_sandbox is not None:
+            url, key, secret = self._remote_sandbox
+            return simulate_call_remote(url, to, from_, api_key=key, api_secret=secret, **options)
+        rule = "simulated calls need the sandbox; with the real API, call the number from a phone"
+        raise ValidationError([FieldError("", rule)], subject="simulated call")
 
     def display_path(self, path: str | os.PathLike[str]) -> str:
         """``path`` for people and saved notebooks: ``<home>/...`` inside the workbook home."""

@@ -9,6 +9,10 @@ routes), ``applications`` and ``numbers`` (API semantics), ``store`` (SQLite), `
 
 from __future__ import annotations
 
+from vonage_widgets.sandbox.calls import DEFAULT_CALLER, DEFAULT_SIGNATURE_SECRET
+from vonage_widgets.sandbox.calls_context import CallLimits
+from vonage_widgets.sandbox.calls_route import simulate_call_remote
+from vonage_widgets.sandbox.calls_trace import CallTrace
 from vonage_widgets.sandbox.server import (
     DEFAULT_API_KEY,
     DEFAULT_API_SECRET,
@@ -16,4 +20,14 @@ from vonage_widgets.sandbox.server import (
     Sandbox,
 )
 
-__all__ = ["DEFAULT_API_KEY", "DEFAULT_API_SECRET", "DEFAULT_DB_NAME", "Sandbox"]
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_API_SECRET",
+    "DEFAULT_CALLER",
+    "DEFAULT_DB_NAME",
+    "DEFAULT_SIGNATURE_SECRET",
+    "CallLimits",
+    "CallTrace",
+    "Sandbox",
+    "simulate_call_remote",
+]

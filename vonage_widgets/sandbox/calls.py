@@ -207,7 +207,7 @@ class CallSimulator:
 
     def _new_id(self, kind: str) -> str:
         # A persisted counter per kind, so a seeded sandbox repeats its ids run after run.
-        return self.ids.resource_id(kind, self.store._next(kind))
+        return self.ids.resource_id(kind, self.store.next_sequence(kind))
 
     def _run(
         self,

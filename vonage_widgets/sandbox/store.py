@@ -151,7 +151,7 @@ class Store:
         for conn in connections:
             conn.close()
 
-    def _next(self, name: str) -> int:
+    def next_sequence(self, name: str) -> int:
         """Increment and return a persisted counter (inside the caller's transaction)."""
         with self.write() as conn:
             row = conn.execute(
@@ -163,7 +163,7 @@ class Store:
 
     def now(self) -> str:
         """The current timestamp (ticks the seeded clock, persisted)."""
-        return self.clock.stamp(self._next("clock"))
+        return self.clock.stamp(self.next_sequence("clock"))
 
     # -- applications --------------------------------------------------------------------
 
@@ -210,7 +210,7 @@ class Store:
     def create_application(self, account: str, document: dict[str, Any]) -> StoredApplication:
         """Store a new application under a freshly allocated id."""
         with self.write() as conn:
-            app_id = self.ids.resource_id("application", self._next("application"))
+            app_id = self.ids.resource_id("application", self.next_sequence("application"))
             stamp = self.now()
             conn.execute(
                 "INSERT INTO applications (account, id, document, created_at, updated_at) "
