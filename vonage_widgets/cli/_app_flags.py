@@ -74,7 +74,9 @@ def _webhook_flags(capability: str, hook: WebhookSpec) -> list[tuple[AppFlag, di
         address_help += f"; always {hook.methods[0]}"
     out.append(
         (
-            AppFlag(f"{base}-url", _dest(f"{base}-url"), "address", capability, path, hook),
+            AppFlag(
+                f"{base}-url", _dest(f"{base}-url"), "address", capability, (*path, "address"), hook
+            ),
             {"metavar": "URL", "help": address_help},
         )
     )
@@ -220,7 +222,6 @@ def annotate(error: ValidationError, given: Sequence[AppFlag]) -> ValidationErro
             for flag in given
             if problem.path == flag.wire_path
             or problem.path.startswith(flag.wire_path + ".")
-            or (flag.kind == "address" and problem.path.startswith(".".join(flag.path) + "."))
         ]
         suffix = f" (set by {', '.join(dict.fromkeys(causes))})" if causes else ""
         annotated.append(FieldError(problem.path, problem.message + suffix))
@@ -240,7 +241,7 @@ def _check_conflicts(given: Iterable[AppFlag], args: argparse.Namespace) -> None
                     "give one or the other",
                 )
             )
-    cleared = {f.path for f in flags if f.kind == "address" and getattr(args, f.dest) == ""}
+    cleared = {f.path[:-1] for f in flags if f.kind == "address" and getattr(args, f.dest) == ""}
     for flag in flags:
         if flag.kind in ("method", "timeout") and flag.path[:-1] in cleared:
             problems.append(
@@ -271,7 +272,8 @@ def _object_at(body: dict[str, Any], path: Sequence[str]) -> dict[str, Any]:
 def _set_address(
     body: dict[str, Any], flag: AppFlag, value: str, given: Sequence[AppFlag]
 ) -> None:
-    hooks_path, name = flag.path[:-1], flag.path[-1]
+    hook_path = flag.path[:-1]
+    hooks_path, name = hook_path[:-1], hook_path[-1]
     if value == "":
         hooks = _object_at(body, hooks_path)
         hooks.pop(name, None)
@@ -280,9 +282,9 @@ def _set_address(
         return
     hooks = _object_at(body, hooks_path)
     is_new = not isinstance(hooks.get(name), dict)
-    hook = _object_at(body, flag.path)
+    hook = _object_at(body, hook_path)
     hook["address"] = value.strip()
-    method_given = any(f.kind == "method" and f.path[:-1] == flag.path for f in given)
+    method_given = any(f.kind == "method" and f.path[:-1] == hook_path for f in given)
     spec = flag.webhook
     if is_new and not method_given and spec is not None and spec.default_method:
         hook.setdefault("http_method", spec.default_method)

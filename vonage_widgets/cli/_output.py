@@ -67,8 +67,8 @@ exit codes:
   1    invalid input: a field breaks a rule (printed as "path: message"), an invalid
        NCCO, an unreadable key or file, a refused change (an existing key file without
        --force, a number linked to another application without --force)
-  2    usage error: unknown command or option, a missing or conflicting argument, or
-       --yes missing when there is no terminal to confirm on
+  2    usage error: unknown command or option, a missing argument, or --yes missing
+       when there is no terminal to confirm on
   3    API error: the API refused the request (HTTP 4xx); its invalid_parameters are shown
   4    network or transport failure, timeout, or a server error (HTTP 5xx)
   130  interrupted (Ctrl-C)"""
