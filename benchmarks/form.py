@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import ipywidgets as ipw
 from ipywidgets.widgets import widget as widget_module
@@ -60,8 +61,8 @@ def build_form(keys_dir: Path) -> ApplicationForm:
 def _ipywidgets_class(widget: ipw.Widget) -> type[ipw.Widget]:
     for cls in type(widget).__mro__:
         if cls.__module__.startswith("ipywidgets."):
-            return cls
-    return ipw.Widget
+            return cast("type[ipw.Widget]", cls)
+    return cast("type[ipw.Widget]", ipw.Widget)
 
 
 def bare_widget_classes(widgets: list[ipw.Widget]) -> list[type[ipw.Widget]]:

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 from starlette.responses import JSONResponse
 from vonage import Auth, HttpClientOptions, Vonage
-from vonage_application import ListApplicationsFilter
+from vonage_application import ListApplicationsFilter  # type: ignore[import-untyped]
 
 from benchmarks._data import seed_applications
 from benchmarks._measure import (
@@ -78,7 +78,7 @@ def build_pages_in_process(db_path: Path, account: str, page_size: int) -> list[
             )
             items = [sandbox_apps.application_body(row) for row in rows]
             body = sandbox_apps.list_body(page, page_size, total, items)
-            bodies.append(JSONResponse(body).body)
+            bodies.append(bytes(JSONResponse(body).body))
             pages = body["total_pages"]
             page += 1
         return bodies

@@ -9,13 +9,13 @@ the notebooks or the package can remove.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import nbformat
+from typing import Any
 
 from benchmarks._measure import Scale
 from benchmarks._report import Figure
@@ -29,22 +29,37 @@ _TIMEOUT = 900.0
 _BENCH = "notebooks"
 
 
+def _trivial_notebook(index: int) -> dict[str, Any]:
+    """nbformat 4.5 JSON: one code cell, ``1 + 1``, with its stored output ``2``."""
+    result = {
+        "output_type": "execute_result",
+        "execution_count": 1,
+        "data": {"text/plain": "2"},
+        "metadata": {},
+    }
+    cell = {
+        "cell_type": "code",
+        "id": f"trivial-{index}",
+        "execution_count": 1,
+        "metadata": {},
+        "source": "1 + 1",
+        "outputs": [result],
+    }
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return {
+        "cells": [cell],
+        "metadata": {"kernelspec": kernel},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
 def write_trivial_notebooks(folder: Path, count: int) -> list[Path]:
     """``count`` notebooks with one cell, ``1 + 1``, and its stored output ``2``."""
     paths = []
     for index in range(count):
-        cell = nbformat.v4.new_code_cell("1 + 1", execution_count=1)
-        cell.outputs = [
-            nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)
-        ]
-        notebook = nbformat.v4.new_notebook(cells=[cell])
-        notebook.metadata["kernelspec"] = {
-            "name": "python3",
-            "display_name": "Python 3",
-            "language": "python",
-        }
         path = folder / f"trivial-{index:02d}.ipynb"
-        nbformat.write(notebook, path)
+        path.write_text(json.dumps(_trivial_notebook(index), indent=1), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -177,10 +177,13 @@ def _key_generation_rate(count: int) -> float:
     return count / seconds
 
 
-def _figure(result: LoadResult, baseline: float | None, notes: str) -> Figure:
+def _figure(
+    result: LoadResult, baseline: float | None, notes: str, name: str | None = None
+) -> Figure:
     latency = f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms"
+    plural = "s" * (result.clients > 1)
     return Figure(
-        f"{_BENCH}: {result.operation}, {result.clients} client{'s' * (result.clients > 1)}",
+        name or f"{_BENCH}: {result.operation}, {result.clients} client{plural}",
         result.throughput,
         "req/s",
         baseline=baseline,
@@ -194,6 +197,25 @@ def _figure(result: LoadResult, baseline: float | None, notes: str) -> Figure:
     )
 
 
+def _rows(sandbox: Sandbox, operation: Operation, scale: Scale) -> list[Figure]:
+    """One operation at every concurrency; 1 client is the baseline of the others."""
+    figures: list[Figure] = []
+    single: float | None = None
+    for clients in scale.concurrency:
+        result = load(sandbox, operation, clients)
+        if single is not None:
+            figures.append(_figure(result, single, "baseline: 1 client"))
+            continue
+        single = result.throughput
+        if operation.generates_keys:
+            rate = _key_generation_rate(scale.generated_key_requests)
+            notes = f"baseline: generate_key_pair() alone; {operation.notes}"
+            figures.append(_figure(result, rate, notes))
+        else:
+            figures.append(_figure(result, None, operation.notes))
+    return figures
+
+
 def run(scale: Scale) -> list[Figure]:
     """Every operation at every concurrency, plus one https row (a TLS handshake per request)."""
     figures: list[Figure] = []
@@ -201,39 +223,19 @@ def run(scale: Scale) -> list[Figure]:
         with _client(sandbox) as client:
             ids = _app_ids(client, scale.load_apps)
         for operation in operations(ids, scale):
-            single: float | None = None
-            for clients in scale.concurrency:
-                result = load(sandbox, operation, clients)
-                if clients == 1:
-                    single = result.throughput
-                    if operation.generates_keys:
-                        rate = _key_generation_rate(scale.generated_key_requests)
-                        figures.append(
-                            _figure(
-                                result,
-                                rate,
-                                "baseline: generate_key_pair() alone; " + operation.notes,
-                            )
-                        )
-                        continue
-                    figures.append(_figure(result, None, operation.notes))
-                else:
-                    figures.append(_figure(result, single, "baseline: 1 client"))
+            figures += _rows(sandbox, operation, scale)
+    http_get = figures[0].value  # "get one application", 1 client
     with running_sandbox(tls=True, apps=scale.load_apps) as sandbox:
         with _client(sandbox) as client:
             ids = _app_ids(client, scale.load_apps)
-        get = operations(ids, scale)[0]
-        result = load(sandbox, get, 1)
-        http_get = next(f.value for f in figures if f.benchmark.startswith(f"{_BENCH}: get"))
-        figures.append(
-            Figure(
-                f"{_BENCH}: get one application over https, 1 client",
-                result.throughput,
-                "req/s",
-                baseline=http_get,
-                notes=f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms; baseline: http; "
-                "the TLS sandbox sends Connection: close, so every request is a new handshake",
-                extra={"p50_ms": result.p50_ms, "p99_ms": result.p99_ms},
-            )
+        result = load(sandbox, operations(ids, scale)[0], 1)
+    figures.append(
+        _figure(
+            result,
+            http_get,
+            "baseline: http; the TLS sandbox sends Connection: close, so every request "
+            "is a new handshake",
+            name=f"{_BENCH}: get one application over https, 1 client",
         )
+    )
     return figures

@@ -35,6 +35,12 @@ TABLES: dict[str, Callable[[list[Application]], pd.DataFrame]] = {
 _BENCH = "tables"
 
 
+def _builder(
+    build: Callable[[list[Application]], pd.DataFrame], apps: list[Application]
+) -> Callable[[int], pd.DataFrame]:
+    return lambda _: build(apps)
+
+
 def memory_child(count: str) -> dict[str, int | str]:
     """In a fresh interpreter: the peak RSS growth of building the three tables once.
 
@@ -55,7 +61,7 @@ def run(scale: Scale) -> list[Figure]:
         rows = len(build(apps))  # warm-up and a sanity check
         if rows == 0:
             raise RuntimeError(f"{name} returned no rows for {len(apps)} applications")
-        seconds = median(time_each(lambda _, build=build: build(apps), scale.table_repeats))
+        seconds = median(time_each(_builder(build, apps), scale.table_repeats))
         figures.append(
             Figure(
                 f"{_BENCH}: {name}, {scale.apps:,} apps",

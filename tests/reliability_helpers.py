@@ -52,6 +52,7 @@ __all__ = [
     "basic_token",
     "closed_port",
     "execute_notebook",
+    "http_client",
     "key_pair",
     "leaks",
     "listening_addresses",
@@ -71,9 +72,7 @@ FAKE_API_SECRET = "Zq8vN2xK4mW7pR1tYb3c"
 FAKE_SIGNATURE_SECRET = "sig-9f3KqZ7wL2xV8nB4mT6h"
 """A fake webhook signature secret (never used by the package unless passed in)."""
 
-PEM_BODY = re.compile(
-    r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY-----\s*(?:\\n|\s)*[A-Za-z0-9+/=]{16,}"
-)
+PEM_BODY = re.compile(r"-----BEGIN (?:[A-Z ]+ )?PRIVATE KEY-----\s*(?:\\n|\s)*[A-Za-z0-9+/=]{16,}")
 """A private key block that carries key material (not just the words of a message)."""
 
 
@@ -97,7 +96,7 @@ def leaks(text: str, *secrets: str) -> list[str]:
     found: list[str] = []
     if PEM_BODY.search(text):
         found.append("private key material")
-    lines = [line for line in key_pair().private_pem.get_secret_value().splitlines()[1:-1]]
+    lines = list(key_pair().private_pem.get_secret_value().splitlines()[1:-1])
     if any(line in text for line in lines):
         found.append("a line of the test key pair's private key")
     for secret in (*secrets, DEFAULT_API_SECRET):
@@ -112,8 +111,27 @@ def leaks(text: str, *secrets: str) -> list[str]:
 # -- raw HTTP against a sandbox ----------------------------------------------------------------
 
 
+def http_client(base_url: str, auth: tuple[str, str] | None = None) -> httpx.Client:
+    """An httpx client for a loopback server, one connection per request.
+
+    Keep-alive requests to a uvicorn server on loopback take ~40 ms each here (a delayed-ACK
+    stall) against ~2 ms on a fresh connection, so the many-request tests open a new one.
+    """
+    return httpx.Client(
+        base_url=base_url,
+        auth=auth,
+        timeout=30.0,
+        trust_env=False,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )
+
+
 def raw_json(
-    client: httpx.Client, method: str, path: str, body: bytes, content_type: str = "application/json"
+    client: httpx.Client,
+    method: str,
+    path: str,
+    body: bytes,
+    content_type: str = "application/json",
 ) -> httpx.Response:
     """Send ``body`` exactly as given (no JSON encoding by httpx)."""
     return client.request(method, path, content=body, headers={"Content-Type": content_type})
@@ -208,7 +226,8 @@ class SandboxProcess:
         found: list[str] = []
 
         def read_first_line() -> None:
-            assert self.process is not None and self.process.stdout is not None
+            assert self.process is not None
+            assert self.process.stdout is not None
             for line in self.process.stdout:
                 match = _URL_LINE.search(line)
                 if match:
@@ -248,23 +267,30 @@ class SandboxProcess:
 
 @dataclass(frozen=True)
 class Step:
-    """One scripted answer: a status (with headers and a JSON body) after ``delay`` seconds."""
+    """One scripted answer, after ``delay`` seconds: a JSON ``body`` with ``status`` and
+    ``headers``, or ``raw`` bytes served as ``content_type`` (for bodies that are not JSON)."""
 
     status: int = 200
     body: Any = None
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    raw: bytes | None = None
+    content_type: str = "application/json"
+
+
+_ANY_PATH = "*"
 
 
 @dataclass
 class FaultServer:
-    """Answers each request with the next scripted :class:`Step` (the last one repeats).
+    """Answers requests with scripted :class:`Step` lists, per path (the last step repeats).
 
-    Counts requests per ``"METHOD /path"`` in :attr:`hits`; serves on 127.0.0.1 through the
-    package's :class:`~vonage_widgets._server.BackgroundServer`.
+    Paths without a script use the ``"*"`` script, else answer 204. Counts requests per
+    ``"METHOD /path"`` in :attr:`hits`; serves on 127.0.0.1 through the package's
+    :class:`~vonage_widgets._server.BackgroundServer`.
     """
 
-    steps: list[Step] = field(default_factory=list)
+    scripts: dict[str, list[Step]] = field(default_factory=dict)
     hits: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
@@ -272,32 +298,42 @@ class FaultServer:
         app = Starlette(routes=[Route("/{path:path}", self._answer, methods=methods)])
         self._server = BackgroundServer(app, name="fault server")
         self._lock = threading.Lock()
-        self._served = 0
+        self._served: Counter[str] = Counter()
 
     @property
     def url(self) -> str:
         """Base URL."""
         return self._server.url
 
-    def script(self, *steps: Step) -> FaultServer:
-        """Answer the next requests with ``steps``; resets the counters."""
+    def script(self, *steps: Step, path: str = _ANY_PATH) -> FaultServer:
+        """Answer requests to ``path`` (default: any path) with ``steps``; resets the counts."""
         with self._lock:
-            self.steps = list(steps)
-            self._served = 0
+            self.scripts[path] = list(steps)
+            self._served.clear()
             self.hits.clear()
         return self
 
+    def count(self, path: str) -> int:
+        """Requests ``path`` received, whatever the method."""
+        return sum(n for key, n in self.hits.items() if key.split(" ", 1)[1] == path)
+
     async def _answer(self, request: Request) -> Response:
         await request.body()
+        path = request.url.path
         with self._lock:
-            self.hits[f"{request.method} {request.url.path}"] += 1
-            step = self.steps[min(self._served, len(self.steps) - 1)] if self.steps else Step()
-            self._served += 1
+            self.hits[f"{request.method} {path}"] += 1
+            key = path if path in self.scripts else _ANY_PATH
+            steps = self.scripts.get(key) or [Step(status=204)]
+            step = steps[min(self._served[key], len(steps) - 1)]
+            self._served[key] += 1
         if step.delay:
             await asyncio.sleep(step.delay)
+        headers = dict(step.headers)
+        if step.raw is not None:
+            return Response(step.raw, step.status, headers=headers, media_type=step.content_type)
         if step.body is None and step.status == 204:
-            return Response(status_code=204, headers=dict(step.headers))
-        return JSONResponse(step.body or {}, step.status, headers=dict(step.headers))
+            return Response(status_code=204, headers=headers)
+        return JSONResponse(step.body if step.body is not None else {}, step.status, headers)
 
     def __enter__(self) -> FaultServer:
         self._server.start()
@@ -363,4 +399,3 @@ def _main(argv: Sequence[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv[1:]))
-

@@ -12,6 +12,7 @@ import json
 import math
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from benchmarks import BENCHMARKS, load
@@ -76,7 +77,7 @@ def test_each_benchmark_runs_and_reports_well_formed_figures(name: str) -> None:
 def test_sandbox_benchmark_reports_ordered_percentiles() -> None:
     figures = figures_of("sandbox")
     for figure in figures:
-        assert 0 < figure.extra["p50_ms"] <= figure.extra["p99_ms"], figure
+        assert 0 < float(figure.extra["p50_ms"]) <= float(figure.extra["p99_ms"]), figure
     scaled = [f for f in figures if f.benchmark.endswith("2 clients")]
     assert len(scaled) == 5
     assert all(f.baseline is not None and "baseline: 1 client" in f.notes for f in scaled)
@@ -93,7 +94,9 @@ def test_import_benchmark_finds_the_dependencies_of_the_models() -> None:
 
 
 def test_notebook_benchmark_times_a_folder_of_notebooks(tmp_path: Path) -> None:
-    write_trivial_notebooks(tmp_path, 1)
+    (path,) = write_trivial_notebooks(tmp_path, 1)
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    nbformat.validate(notebook)  # the baseline is a real notebook
     figures = run_notebooks(SMOKE, tmp_path)
     check_figures(figures, 1, {"s"})
     assert figures[0].extra["exit_code"] == 0

@@ -365,6 +365,90 @@ def test_old_and_new_timeout_names_must_agree() -> None:
     assert validate_application(agreeing).to_api() == valid_body()
 
 
+# -- an unset fallback written as {"address": ""} [DOC-SIGNED-VOICE] (reference 1.7) ----------
+
+
+def unset_fallback_response() -> dict[str, Any]:
+    """A GET response shaped like Vonage's 2021 docs: no fallback, written with address ""."""
+    return {
+        "id": "aaaaaaaa-bbbb-cccc-dddd-0123456789ab",
+        "name": "Support line",
+        "capabilities": {
+            "voice": {
+                "webhooks": {
+                    "answer_url": {"address": "https://example.com/answer", "http_method": "GET"},
+                    "fallback_answer_url": {"address": "", "http_method": "GET"},
+                    "event_url": {"address": "https://example.com/event", "http_method": "POST"},
+                },
+                "signed_callbacks": True,
+            }
+        },
+        "keys": {"public_key": "-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----\n"},
+        "_links": {"self": {"href": "/v2/applications/aaaaaaaa-bbbb-cccc-dddd-0123456789ab"}},
+    }
+
+
+def test_unset_fallback_in_a_response_is_read_as_not_configured() -> None:
+    app = Application.from_api(unset_fallback_response())
+    assert app.capabilities is not None
+    assert app.capabilities.voice is not None
+    hooks = app.capabilities.voice.webhooks
+    assert hooks is not None
+    assert hooks.fallback_answer_url is not None
+    assert hooks.fallback_answer_url.address == ""
+    assert hooks.fallback_answer_url.configured is False
+    assert hooks.answer_url is not None
+    assert hooks.answer_url.configured is True
+
+
+def test_unset_fallback_round_trips_exactly() -> None:
+    body = unset_fallback_response()
+    app = Application.from_api(copy.deepcopy(body))
+    assert app.to_dict() == body
+    assert json.dumps(app.to_dict()) == json.dumps(body)  # same key order too
+    request = app.to_api()
+    assert request["capabilities"]["voice"]["webhooks"]["fallback_answer_url"] == {
+        "address": "",
+        "http_method": "GET",
+    }
+    # What a client sends back on PUT passes the one request check, unchanged.
+    assert validate_application(request).to_api() == request
+    page = {
+        "page": 1,
+        "page_size": 10,
+        "total_items": 1,
+        "total_pages": 1,
+        "_embedded": {"applications": [body]},
+    }
+    assert ApplicationPage.from_api(copy.deepcopy(page)).to_dict() == page
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (f"{FALLBACK}.address", " "),  # only "" exactly means unset
+        (f"{FALLBACK}.address", "\t"),
+        (f"{EVENT}.address", ""),  # no source shows Vonage writing "" elsewhere
+        (f"{INBOUND}.address", ""),
+        (f"{STATUS}.address", ""),
+        (f"{RTC_EVENT}.address", ""),
+        (f"{VERIFY_STATUS}.address", ""),
+    ],
+)
+def test_empty_address_is_still_refused_everywhere_else(path: str, value: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        validate_application(with_value(path, value))
+    assert caught.value.errors == [FieldError(path, ADDRESS_RULE)]
+
+
+def test_unset_fallback_keeps_the_other_fallback_rules() -> None:
+    body = with_value(f"{FALLBACK}.address", "")
+    body["capabilities"]["voice"]["webhooks"]["fallback_answer_url"]["socket_timeout"] = 5001
+    with pytest.raises(ValidationError) as caught:
+        validate_application(body)
+    assert caught.value.errors == [FieldError(f"{FALLBACK}.socket_timeout", ANSWER_SOCKET)]
+
+
 def test_unknown_capabilities_and_fields_are_kept_verbatim_at_every_level() -> None:
     body = valid_body()
     body["capabilities"]["video"] = {

@@ -138,10 +138,17 @@ def test_there_are_notebooks_to_scan() -> None:
     assert len(NOTEBOOKS) >= 4
 
 
+def test_the_leak_detector_finds_each_kind_of_leak() -> None:
+    other = generate_key_pair().private_pem.get_secret_value()
+    assert leaks("clean text, ***, -----BEGIN PRIVATE KEY----- line") == []
+    assert leaks(json.dumps({"text": other})) == ["private key material"]
+    assert leaks(f"x {FAKE_SIGNATURE_SECRET} y", FAKE_SIGNATURE_SECRET) != []
+    assert leaks("Authorization: Basic c2FuZGJveDpzYW5kYm94LXNlY3JldA==") != []
+    assert leaks("the sandbox-secret") != []
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_executed_notebook_shows_no_secret(
-    executed: dict[str, Executed], notebook: Path
-) -> None:
+def test_executed_notebook_shows_no_secret(executed: dict[str, Executed], notebook: Path) -> None:
     run = executed[notebook.name]
     assert run.returncode == 0, run.stderr[-3000:]
     text = run.path.read_text(encoding="utf-8")
@@ -217,7 +224,8 @@ def generated(sandbox: Sandbox) -> Application:
         app = made.applications.create(
             {"name": "generated keys", "capabilities": {"voice": {"webhooks": {}}}}
         )
-    assert app.keys is not None and app.keys.private_key is not None
+    assert app.keys is not None
+    assert app.keys.private_key is not None
     return app
 
 
@@ -288,7 +296,12 @@ def test_form_never_shows_a_generated_private_key(tmp_path: Path) -> None:
     pair = form.key_panel.pair
     assert pair is not None
     secret_lines = pair.private_pem.get_secret_value().splitlines()[1:-1]
-    for text in (_shown(form), form.status.value, _widget_state_text(), json.dumps(form.document())):
+    for text in (
+        _shown(form),
+        form.status.value,
+        _widget_state_text(),
+        json.dumps(form.document()),
+    ):
         assert "PRIVATE KEY-----" not in text
         assert not any(line in text for line in secret_lines)
 
@@ -321,11 +334,13 @@ _CALLS: dict[str, Callable[[VonageClient], object]] = {
 @pytest.mark.parametrize("call", list(_CALLS), ids=str)
 def test_authentication_errors_never_show_the_secret(sandbox: Sandbox, call: str) -> None:
     wrong = FAKE_API_SECRET[::-1]  # a wrong secret of the same shape
-    with VonageClient(
-        FAKE_API_KEY, wrong, api_host=sandbox.url, rest_host=sandbox.url, max_retries=0
-    ) as bad:
-        with pytest.raises(AuthenticationError) as caught:
-            _CALLS[call](bad)
+    with (
+        VonageClient(
+            FAKE_API_KEY, wrong, api_host=sandbox.url, rest_host=sandbox.url, max_retries=0
+        ) as bad,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        _CALLS[call](bad)
     assert caught.value.status == 401
     assert leaks(_everything(caught.value), wrong, FAKE_API_SECRET) == []
 
@@ -333,14 +348,16 @@ def test_authentication_errors_never_show_the_secret(sandbox: Sandbox, call: str
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_transport_errors_never_show_the_secret(method: str) -> None:
     url = f"http://127.0.0.1:{closed_port()}"
-    with VonageClient(
+    dead = VonageClient(
         FAKE_API_KEY, FAKE_API_SECRET, api_host=url, rest_host=url, sleep=lambda s: None
-    ) as dead:
-        with pytest.raises(ConnectError) as caught:
-            if method == "GET":
-                dead.applications.list()
-            else:
-                dead.applications.create({"name": "x"})
+    )
+    call = (
+        dead.applications.list
+        if method == "GET"
+        else lambda: dead.applications.create({"name": "x"})
+    )
+    with dead, pytest.raises(ConnectError) as caught:
+        call()
     assert leaks(_everything(caught.value), FAKE_API_SECRET) == []
 
 
@@ -400,7 +417,8 @@ def test_user_code_errors_are_recorded_with_secrets_redacted() -> None:
         response = httpx.get(s.answer_url, timeout=10)
         record = s.records[-1]
     assert response.status_code == 500
-    assert record.error and "RuntimeError" in record.error
+    assert record.error
+    assert "RuntimeError" in record.error
     assert leaks(response.text + repr(record), FAKE_SIGNATURE_SECRET) == []
 
 
@@ -470,9 +488,9 @@ def test_client_never_sends_a_private_key() -> None:
         return httpx.Response(400, json={"title": "Bad Request", "detail": "x"})
 
     transport = httpx.MockTransport(record)
-    with VonageClient("k", "s", transport=transport, max_retries=0) as mocked:
-        with pytest.raises(VonageWidgetsError):
-            mocked.applications.create({"name": "x", "keys": {"public_key": PRIVATE_PEM}})
+    mocked = VonageClient("k", "s", transport=transport, max_retries=0)
+    with mocked, pytest.raises(VonageWidgetsError):
+        mocked.applications.create({"name": "x", "keys": {"public_key": PRIVATE_PEM}})
     assert not any(b"PRIVATE KEY" in body for body in sent)
 
 
@@ -651,13 +669,15 @@ def test_form_never_overwrites_a_key_file_and_keeps_the_key(tmp_path: Path) -> N
         form.save()
     assert target.read_text() == "precious"
     assert client.sent == []  # the request is only sent once the key is safe
-    assert form.key_panel.unsaved and form.key_panel.pair is pair
+    assert form.key_panel.unsaved
+    assert form.key_panel.pair is pair
     assert "retry_save_key" in form.status.value
     saved = form.retry_save_key(tmp_path / "elsewhere")
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     assert keys_match(saved, PUBLIC_PEM)
     created = form.save()
-    assert created.keys is not None and created.keys.public_key == PUBLIC_PEM
+    assert created.keys is not None
+    assert created.keys.public_key == PUBLIC_PEM
     assert form.key_path == saved
 
 
@@ -695,9 +715,7 @@ def test_form_keeps_a_returned_key_it_cannot_save(tmp_path: Path) -> None:
 
 def test_api_error_bodies_are_scrubbed(sandbox: Sandbox, raw: httpx.Client) -> None:
     # A 400 about a private key pasted as the public key must not echo the key back.
-    response = raw.post(
-        "/v2/applications", json={"name": "x", "keys": {"public_key": PRIVATE_PEM}}
-    )
+    response = raw.post("/v2/applications", json={"name": "x", "keys": {"public_key": PRIVATE_PEM}})
     assert response.status_code == 400
     assert leaks(response.text, FAKE_API_SECRET) == []
     error = ApiError.from_problem(400, response.json())

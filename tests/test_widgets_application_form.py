@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import traitlets
 
+from tests.dropdown_helpers import blank_dropdowns, dropdowns
 from tests.widgets_helpers import (
     REFERENCE_METHODS,
     REFERENCE_REGIONS,
@@ -597,3 +598,39 @@ def test_a_preview_on_screen_follows_the_edits() -> None:
     assert "72" in text(edit.preview.value)
     set_value(edit, "capabilities.voice.conversations_ttl", "24")
     assert text(edit.preview.value) == "No changes."
+
+
+# -- every dropdown shows a choice (an empty box in the browser otherwise) -------------------
+
+
+class _ListingOnly:
+    """Just enough of a client for ``refresh_applications``: a fixed list of applications."""
+
+    def __init__(self, apps: list[Application]) -> None:
+        self.applications = self
+        self._apps = apps
+
+    def list_all(self) -> list[Application]:
+        return list(self._apps)
+
+
+def test_every_dropdown_shows_one_of_its_options(form: ApplicationForm) -> None:
+    assert len(dropdowns(form)) >= 1 + len(CAPABILITY_NAMES)  # the picker, methods, settings
+    assert blank_dropdowns(form) == []
+    for section in form.sections.values():
+        section.toggle.value = True
+    assert blank_dropdowns(form) == []
+    for path, field in form.rows.items():
+        if isinstance(field, ChoiceRow):
+            for option in list(field.control.options):
+                field.control.value = option[1]
+                assert blank_dropdowns(form) == [], (path, option)
+
+    loaded = Application.from_api(copy.deepcopy(LOADED))
+    edit = ApplicationForm(_ListingOnly([loaded]), application=loaded)  # type: ignore[arg-type]
+    assert blank_dropdowns(edit) == []
+    edit.refresh_applications()
+    assert edit.app_picker.value == loaded.id
+    assert blank_dropdowns(edit) == []
+    edit.new()
+    assert blank_dropdowns(edit) == []

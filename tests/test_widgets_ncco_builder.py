@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.dropdown_helpers import blank_dropdowns, dropdowns
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models.ncco import ACTIONS, Ncco, validate_ncco
 from vonage_widgets.widgets._ncco_fields import MISSING as NOT_SET
@@ -649,3 +650,25 @@ def test_loading_never_edits_what_it_shows(builder: NccoBuilder) -> None:
     event_url.control.value = URL + "\n"
     assert builder.ncco[0]["eventUrl"] == [URL]
     assert builder.valid
+
+
+# -- every dropdown shows a choice (an empty box in the browser otherwise) -------------------
+
+
+def test_every_dropdown_shows_one_of_its_options(builder: NccoBuilder) -> None:
+    assert len(dropdowns(builder)) == 2  # the action and template menus
+    assert blank_dropdowns(builder) == []
+    for name, fields in VALID_ACTIONS.items():
+        builder.add(name, **fields)
+    assert len(dropdowns(builder)) > 2 + len(VALID_ACTIONS)  # choice inputs on the cards
+    assert blank_dropdowns(builder) == []
+    endpoint_type = builder.cards[2].endpoint_type
+    assert endpoint_type is not None
+    for kind in endpoint_type.choices:
+        endpoint_type.control.value = kind
+        assert blank_dropdowns(builder) == [], kind
+    for name in TEMPLATES:
+        builder.load_template(name)
+        assert blank_dropdowns(builder) == [], name
+    builder.load([{"action": "talk", "text": "Hi", "bargeIn": None, "level": "loud"}])
+    assert blank_dropdowns(builder) == []  # a refused value is shown, never a blank

@@ -22,13 +22,14 @@ from tests.linking_helpers import (
     set_routing,
     voice,
 )
+from tests.dropdown_helpers import blank_dropdowns, dropdowns
 from tests.widgets_helpers import text
 from vonage_widgets.client import VonageClient
 from vonage_widgets.errors import ValidationError
 from vonage_widgets.models import Application
 from vonage_widgets.sandbox import Sandbox
 from vonage_widgets.sandbox.numbers import SEED_NUMBERS
-from vonage_widgets.widgets.number_linker import NumberLinker
+from vonage_widgets.widgets.number_linker import ANY, NO_APPLICATION, NumberLinker
 
 __all__ = ["client", "other", "sandbox", "voice"]
 
@@ -66,12 +67,12 @@ def test_filters_through_the_dropdowns(linker: NumberLinker, voice: Application)
     linker.feature_filter.value = "VOICE"
     assert sorted(_shown(linker)) == ["442079460000", "447700900000"]
     assert "2 of 8 numbers" in text(linker.table.value)
-    linker.country_filter.value = None
+    linker.country_filter.value = ANY
     linker.feature_filter.value = "MMS"
     assert _shown(linker) == ["12025550100"]
 
     linker.link([US_VOICE], voice.id)
-    linker.feature_filter.value = None
+    linker.feature_filter.value = ANY
     linker.linked_filter.value = True
     assert _shown(linker) == [US_VOICE]
     linker.linked_filter.value = False
@@ -90,6 +91,51 @@ def test_filter_method(linker: NumberLinker) -> None:
     view = linker.filter(country="ZZ")
     assert len(view) == 8
     assert "No number of the account is in country ZZ" in text(linker.status.value)
+    linker.filter(country="GB", feature="SMS", linked=False)
+    view = linker.filter(country=ANY, feature=ANY, linked=ANY)  # the constant works as None
+    assert len(view) == 8
+
+
+def test_every_dropdown_shows_one_of_its_options(
+    client: VonageClient, voice: Application, other: Application
+) -> None:
+    """A dropdown whose value is None shows an empty box in the browser (seen in JupyterLab)."""
+    linker = NumberLinker(client, application=voice, load=False)
+    assert len(dropdowns(linker)) == 4
+    assert blank_dropdowns(linker) == []
+    linker.refresh()
+    assert blank_dropdowns(linker) == []
+    assert [linker.country_filter.label, linker.linked_filter.label] == [
+        "All countries",
+        "Linked or not",
+    ]
+    assert linker.feature_filter.label == "Any feature"
+    linker.filter(country="GB", feature="VOICE", linked=False)
+    assert blank_dropdowns(linker) == []
+    linker.filter(country=None, feature=None, linked=None)
+    assert blank_dropdowns(linker) == []
+    assert (linker.country_filter.value, linker.feature_filter.value) == (ANY, ANY)
+    assert linker.linked_filter.value == ANY
+    assert linker.country_filter.label == "All countries"
+    linker.link([VOICE_SMS], other.id)  # lists the numbers again
+    assert blank_dropdowns(linker) == []
+
+
+def test_an_account_without_applications_says_so_in_the_picker(client: VonageClient) -> None:
+    linker = NumberLinker(client)
+    assert blank_dropdowns(linker) == []
+    assert linker.app_picker.value == NO_APPLICATION
+    assert linker.picked_app_id is None
+    assert "no application yet" in linker.app_picker.label
+    linker.selector.value = (VOICE_SMS,)
+    assert linker.link_button.disabled
+    assert not linker.unlink_button.disabled
+    with pytest.raises(ValidationError, match="pick an application"):
+        linker.link()
+    made = client.applications.create(messages_app("first app"))
+    linker.refresh()
+    assert linker.picked_app_id == made.id
+    assert blank_dropdowns(linker) == []
 
 
 def test_selection_survives_filtering_and_enables_buttons(linker: NumberLinker) -> None:

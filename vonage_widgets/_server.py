@@ -61,7 +61,10 @@ class BackgroundServer:
         if self.running:
             return self
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only when the
+        # listening socket says it is TCP; without it every keep-alive reply waits ~40 ms
+        # for Nagle's algorithm and delayed ACKs (measured by benchmarks/sandbox_load.py).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         sock.listen(1024)

@@ -86,7 +86,10 @@ def _webhook_flags(capability: str, hook: WebhookSpec) -> list[tuple[AppFlag, di
         out.append(
             (
                 AppFlag(option, _dest(option), "method", capability, (*path, "http_method"), hook),
-                {"metavar": "|".join(hook.methods), "help": f"{what}: HTTP method ({methods}{default})"},
+                {
+                    "metavar": "|".join(hook.methods),
+                    "help": f"{what}: HTTP method ({methods}{default})",
+                },
             )
         )
     for name, limits in (
@@ -123,8 +126,9 @@ def _setting_options(spec: SettingSpec) -> dict[str, Any]:
         return {"type": int, "metavar": metavar, "help": described + shown}
     if spec.kind == "enum":
         default = f"; API default {spec.default}" if spec.default is not None else ""
+        many = len(spec.choices) > 3  # a long list goes in the help, not the usage line
         return {
-            "metavar": "|".join(spec.choices),
+            "metavar": spec.name.rsplit("_", 1)[-1].upper() if many else "|".join(spec.choices),
             "help": f"{described} (one of {', '.join(spec.choices)}{default})",
         }
     return {"metavar": "TEXT", "help": described}
@@ -134,7 +138,8 @@ def _build() -> tuple[list[tuple[AppFlag, dict[str, Any]]], dict[str, str]]:
     flags: list[tuple[AppFlag, dict[str, Any]]] = []
     groups: dict[str, str] = {}
     for cap in CAPABILITIES:
-        groups[cap.name] = f"{cap.title or cap.name} ({cap.name})"
+        title = cap.title or cap.name
+        groups[cap.name] = title if title.lower() == cap.name else f"{title} ({cap.name})"
         option = f"--{cap.name}"
         flags.append(
             (
@@ -217,21 +222,27 @@ def annotate(error: ValidationError, given: Sequence[AppFlag]) -> ValidationErro
     """``error`` with each problem that a given flag caused followed by ``(set by --flag)``."""
     annotated: list[FieldError] = []
     for problem in error.errors:
-        causes = [
-            flag.option
-            for flag in given
-            if problem.path == flag.wire_path
-            or problem.path.startswith(flag.wire_path + ".")
-        ]
+        causes = [flag.option for flag in given if _caused(problem.path, flag)]
         suffix = f" (set by {', '.join(dict.fromkeys(causes))})" if causes else ""
         annotated.append(FieldError(problem.path, problem.message + suffix))
     return ValidationError(annotated, subject=error.subject)
 
 
+def _caused(path: str, flag: AppFlag) -> bool:
+    if path == flag.wire_path or path.startswith(flag.wire_path + "."):
+        return True
+    # A method or timeout given for a webhook that has no address: the missing address is
+    # that flag's doing (the fix is to give the URL flag too).
+    address = ".".join((*flag.path[:-1], "address"))
+    return flag.kind in ("method", "timeout") and path == address
+
+
 def _check_conflicts(given: Iterable[AppFlag], args: argparse.Namespace) -> None:
     flags = list(given)
     problems: list[FieldError] = []
-    removed = {f.capability: f for f in flags if f.kind == "capability" and not getattr(args, f.dest)}
+    removed = {
+        f.capability: f for f in flags if f.kind == "capability" and not getattr(args, f.dest)
+    }
     for flag in flags:
         if flag.kind != "capability" and flag.capability in removed:
             problems.append(
@@ -269,9 +280,7 @@ def _object_at(body: dict[str, Any], path: Sequence[str]) -> dict[str, Any]:
     return node
 
 
-def _set_address(
-    body: dict[str, Any], flag: AppFlag, value: str, given: Sequence[AppFlag]
-) -> None:
+def _set_address(body: dict[str, Any], flag: AppFlag, value: str, given: Sequence[AppFlag]) -> None:
     hook_path = flag.path[:-1]
     hooks_path, name = hook_path[:-1], hook_path[-1]
     if value == "":

@@ -84,7 +84,9 @@ def run_create(args: argparse.Namespace) -> int:
     if args.from_file is not None:
         loaded = load_application_file(args.from_file)
         if loaded.id:
-            note(f"Ignoring the id {loaded.id} in {args.from_file}: create makes a new application.")
+            note(
+                f"Ignoring the id {loaded.id} in {args.from_file}: create makes a new application."
+            )
         body = loaded.to_api()
     if args.name is not None:
         body["name"] = args.name
@@ -113,6 +115,7 @@ def run_create(args: argparse.Namespace) -> int:
             pair = generate_key_pair()
             path = explicit or target.keys_dir / _key_file_name(body["name"], pair.public_pem)
             key_file = save_private_key(pair.private_pem, path, overwrite=args.force)
+            key_file.chmod(0o644)
             body["keys"] = {"public_key": pair.public_pem}
         created = _send(lambda: target.client.applications.create(body), key_file)
         returned = created.keys.private_key if created.keys is not None else None
@@ -207,8 +210,11 @@ def run_update(args: argparse.Namespace) -> int:
         out.write(f"Updated application {app.name!r} ({app.id}):\n")
         _print_changes(changes)
     if key_file is not None:
-        out.write(f"New private key saved to {key_file} (mode 0600); the old one no longer works.\n")
-    out.write("\n")
+        out.write(
+            f"New private key saved to {key_file} (mode 0600); the old one no longer works.\n"
+        )
+    if changes or key_file is not None:
+        out.write("\n")
     _show(app)
     return EXIT_OK
 
@@ -349,4 +355,3 @@ def _show(app: Application) -> None:
     from vonage_widgets.cli.apps import show_application
 
     show_application(app)
-

@@ -105,16 +105,27 @@ def print_json(data: Any, out: TextIO | None = None) -> None:
     target.flush()
 
 
-def print_table(
-    frame: pd.DataFrame, out: TextIO | None = None, *, empty: str = "(none)"
-) -> None:
+def print_table(frame: pd.DataFrame, out: TextIO | None = None, *, empty: str = "(none)") -> None:
     """A DataFrame as aligned plain text without the index; ``empty`` when it has no rows."""
     target = out or stdout()
     if frame.empty:
         target.write(empty + "\n")
         return
-    shown = frame.astype(object).where(frame.notna(), "-")
-    target.write(shown.to_string(index=False) + "\n")
+    columns = [str(name) for name in frame.columns]
+    cells = [[_cell(value) for value in row] for row in frame.itertuples(index=False)]
+    widths = [max(len(text) for text in column) for column in zip(columns, *cells, strict=True)]
+    for row in (columns, *cells):
+        line = "  ".join(text.ljust(width) for text, width in zip(row, widths, strict=True))
+        target.write(line.rstrip() + "\n")
+
+
+def _cell(value: Any) -> str:
+    """One table cell as text: missing values (None, NaN, pandas.NA) show as ``-``."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, list | tuple | dict) and pd.isna(value)):
+        return "-"
+    return str(value)
 
 
 def print_fields(pairs: Iterable[tuple[str, Any]], out: TextIO | None = None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from vonage_widgets.cli import _app_write, numbers
 from vonage_widgets.cli._output import (
@@ -41,7 +41,7 @@ __all__ = [
     "stdin_is_terminal",
 ]
 
-_Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+_Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def register(subparsers: _Subparsers) -> None:
@@ -56,7 +56,9 @@ def register(subparsers: _Subparsers) -> None:
     commands = apps.add_subparsers(dest="apps_command", required=True, metavar="SUBCOMMAND")
 
     _leaf(commands, "list", "list every application (all pages)", run_list)
-    show = _leaf(commands, "show", "show one application: capabilities, settings, webhooks", run_show)
+    show = _leaf(
+        commands, "show", "show one application: capabilities, settings, webhooks", run_show
+    )
     show.add_argument("id", metavar="ID", help="the application id")
 
     create = _leaf(
@@ -76,7 +78,9 @@ def register(subparsers: _Subparsers) -> None:
     update.add_argument("id", metavar="ID", help="the application id")
     _app_write.add_write_arguments(update, creating=False)
 
-    delete = _leaf(commands, "delete", "delete an application (asks first unless --yes)", run_delete)
+    delete = _leaf(
+        commands, "delete", "delete an application (asks first unless --yes)", run_delete
+    )
     delete.add_argument("id", metavar="ID", help="the application id")
     delete.add_argument(
         "--yes",
@@ -101,9 +105,7 @@ def register(subparsers: _Subparsers) -> None:
     numbers.add_unlink_arguments(unlink)
 
 
-def _leaf(
-    commands: _Subparsers, name: str, summary: str, handler: Any
-) -> argparse.ArgumentParser:
+def _leaf(commands: _Subparsers, name: str, summary: str, handler: Any) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         name,
         help=summary,
@@ -162,10 +164,14 @@ def show_application(app: Application, out: TextIO | None = None) -> None:
 
     target = out or stdout()
     known = set(capability_names())
-    names = [n if n in known else f"{n} (not modelled; kept as is)" for n, _ in present_capabilities(app)]
+    names = [
+        n if n in known else f"{n} (not modelled; kept as is)" for n, _ in present_capabilities(app)
+    ]
     improve_ai = app.privacy.improve_ai if app.privacy is not None else None
     default = PRIVACY_SETTINGS[0].default if PRIVACY_SETTINGS else None
-    shown_ai = _yes_no(improve_ai) if improve_ai is not None else f"not set (Vonage: {_yes_no(default)})"
+    shown_ai = (
+        _yes_no(improve_ai) if improve_ai is not None else f"not set (Vonage: {_yes_no(default)})"
+    )
     public = app.keys.public_key if app.keys is not None else None
     print_fields(
         [
@@ -185,7 +191,14 @@ def show_application(app: Application, out: TextIO | None = None) -> None:
     hooks = webhooks_table([app])
     if not hooks.empty:
         target.write("\nWebhooks:\n")
-        columns = ["capability", "webhook", "address", "http_method", "connect_timeout", "socket_timeout"]
+        columns = [
+            "capability",
+            "webhook",
+            "address",
+            "http_method",
+            "connect_timeout",
+            "socket_timeout",
+        ]
         print_table(hooks[columns], target)
 
 

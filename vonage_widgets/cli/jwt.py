@@ -32,6 +32,7 @@ __all__ = ["register", "run_create", "run_decode"]
 
 _APP_ID_ENV = "VONAGE_APPLICATION_ID"
 _KEY_PATH_ENV = "VONAGE_PRIVATE_KEY_PATH"
+_FROM_STDIN = "-"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -133,9 +134,10 @@ def run_decode(args: argparse.Namespace) -> int:
     """Print the claims, and whether the signature was verified."""
     from vonage_widgets.keys import decode_jwt
 
-    token = sys.stdin.read().strip() if args.token == "-" else args.token
+    given: str = args.token
+    text = sys.stdin.read().strip() if given == _FROM_STDIN else given
     key = Path(args.public_key_file).expanduser() if args.public_key_file else None
-    claims = decode_jwt(token, key)
+    claims = decode_jwt(text, key)
     verified = key is not None
     if args.json:
         print_json({"verified": verified, "claims": claims})

@@ -61,13 +61,17 @@ def read_json_file(name: str, subject: str) -> Any:
     except FileNotFoundError:
         raise ValidationError([FieldError("", "does not exist")], subject=subject) from None
     except IsADirectoryError:
-        raise ValidationError([FieldError("", "is a folder, not a file")], subject=subject) from None
+        raise ValidationError(
+            [FieldError("", "is a folder, not a file")], subject=subject
+        ) from None
     except UnicodeDecodeError as error:
         message = f"is not UTF-8 text (bad byte at offset {error.start})"
         raise ValidationError([FieldError("", message)], subject=subject) from None
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise ValidationError([FieldError("", f"cannot be read: {reason}")], subject=subject) from None
+        raise ValidationError(
+            [FieldError("", f"cannot be read: {reason}")], subject=subject
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

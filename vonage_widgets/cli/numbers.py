@@ -89,7 +89,9 @@ def run_list(args: argparse.Namespace) -> int:
     from vonage_widgets.tables import numbers_table
 
     if args.app is not None and args.unlinked:
-        usage_error(args, "--app lists numbers linked to that application; --unlinked contradicts it")
+        usage_error(
+            args, "--app lists numbers linked to that application; --unlinked contradicts it"
+        )
     linked = True if args.linked else False if args.unlinked else None
     with open_target(args) as target:
         owned = target.client.numbers.list_all(
@@ -110,9 +112,7 @@ def run_link(args: argparse.Namespace) -> int:
     from vonage_widgets.linking import NEEDS_CONFIRMATION, link_numbers
 
     with open_target(args) as target:
-        frame = link_numbers(
-            target.client, _ref(args), args.app, confirm_relink=bool(args.force)
-        )
+        frame = link_numbers(target.client, _ref(args), args.app, confirm_relink=bool(args.force))
     row = _row(frame)
     outcome = str(row["outcome"])
     if outcome.startswith(NEEDS_CONFIRMATION):

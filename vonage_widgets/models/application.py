@@ -78,6 +78,8 @@ runaway paste from becoming a 1 MB request."""
 ADDRESS_RULE = "must be an absolute http or https URL with a host, like https://example.com/answer"
 """The message for a webhook address that is not an absolute http(s) URL."""
 
+_UNSET_ADDRESS = ""  # how Vonage writes the address of a fallback that is not configured
+
 
 def _check_address(value: str) -> str:
     """Accept only absolute http(s) URLs with a host: Vonage must be able to call them."""
@@ -101,7 +103,22 @@ def _check_name(value: str) -> str:
     return value
 
 
+def _check_address_or_unset(value: str) -> str:
+    return value if value == _UNSET_ADDRESS else _check_address(value)
+
+
 WebhookAddress = Annotated[str, AfterValidator(_check_address)]
+
+# Why an empty fallback address is accepted, and only there [DOC-SIGNED-VOICE] (reference 1.7):
+# Vonage's 2021 docs show GET responses with "fallback_answer_url": {"address": "",
+# "http_method": "GET"} for an application without a fallback, and tell people to PUT the
+# document they got back. So "" is read, kept and written back exactly as sent, and
+# validate_application accepts it in request bodies too: it is the one check for both
+# directions, and a PUT of what a GET returned must pass. The other webhooks keep refusing ""
+# (no source shows Vonage sending it; an empty answer_url is a mistake worth naming), and
+# only "" exactly means "unset", not spaces. Readers test Webhook.configured, not the text.
+FallbackAddress = Annotated[str, AfterValidator(_check_address_or_unset)]
+
 Milliseconds = Annotated[int | None, Unit("milliseconds")]
 
 # Voice webhook timeouts [SPEC-APP-2.4.1][KB-TIMEOUTS]; defaults from [DOC-APP-OVERVIEW].
@@ -139,6 +156,11 @@ class Webhook(WireModel):
     connect_timeout: Milliseconds = Field(None, description=_CONNECT_TIMEOUT_HELP)
     socket_timeout: Milliseconds = Field(None, description=_SOCKET_TIMEOUT_HELP)
 
+    @property
+    def configured(self) -> bool:
+        """Whether Vonage has an address to call (``False`` for an unset fallback, ``""``)."""
+        return self.address != _UNSET_ADDRESS
+
     @model_validator(mode="before")
     @classmethod
     def _read_old_timeout_name(cls, data: Any) -> Any:
@@ -175,7 +197,15 @@ class AnswerWebhook(Webhook):
 
 
 class FallbackAnswerWebhook(AnswerWebhook):
-    """Voice ``fallback_answer_url``: the same rules as the answer webhook [KB-TIMEOUTS]."""
+    """Voice ``fallback_answer_url``: the same rules as the answer webhook [KB-TIMEOUTS].
+
+    One exception: an empty ``address`` is accepted and means "no fallback configured", the
+    way Vonage itself has written it (see ``FallbackAddress``; test :attr:`configured`).
+    """
+
+    address: FallbackAddress = Field(
+        description="The URL Vonage calls; empty (as Vonage writes it) means not configured."
+    )
 
 
 class EventWebhook(Webhook):

@@ -46,10 +46,17 @@ from vonage_widgets.tables import (
     styled,
 )
 
-__all__ = ["ANY", "FEATURES", "LinkerClient", "NumberLinker"]
+__all__ = ["ANY", "FEATURES", "NO_APPLICATION", "LinkerClient", "NumberLinker"]
 
-ANY = None
-"""The filter value meaning "do not filter on this"."""
+ANY = ""
+"""The filter value meaning "do not filter on this" (each filter's first option).
+
+Not ``None``: ipywidgets reads a dropdown value of ``None`` as "nothing selected", and the
+browser then shows an empty box. :meth:`NumberLinker.filter` takes ``None`` for it too.
+"""
+
+NO_APPLICATION = ""
+"""The application picker's value while the account has no application (shown, not blank)."""
 
 FEATURES: tuple[str, ...] = ("VOICE", "SMS", "MMS")
 """Number features the feature filter offers [SPEC-NUM-1.1.0]."""
@@ -57,6 +64,10 @@ FEATURES: tuple[str, ...] = ("VOICE", "SMS", "MMS")
 _STATUS_COLOURS = {"info": "#202124", "ok": "#137333", "warn": "#b06000", "error": "#b00020"}
 _KEEP: Any = object()  # "leave this filter as it is" in filter()
 _HIDDEN, _SHOWN = "none", ""
+_ALL_COUNTRIES: tuple[tuple[str, str], ...] = (("All countries", ANY),)
+_NO_APPLICATIONS: tuple[tuple[str, str], ...] = (
+    ("(no application yet: create one first)", NO_APPLICATION),
+)
 
 
 class _ApplicationsList(Protocol):
@@ -119,7 +130,7 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
     def _build(self) -> None:
         self.title = ipw.HTML("<b>Link numbers to an application</b>")
         self.country_filter = ipw.Dropdown(
-            description="Country", options=[("All countries", ANY)], value=ANY
+            description="Country", options=_ALL_COUNTRIES, value=ANY
         )
         self.feature_filter = ipw.Dropdown(
             description="Feature",
@@ -141,7 +152,10 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
             description="Numbers", options=[], rows=8, layout=ipw.Layout(width="100%")
         )
         self.app_picker = ipw.Dropdown(
-            description="Application", options=[], layout=ipw.Layout(width="60%")
+            description="Application",
+            options=_NO_APPLICATIONS,
+            value=NO_APPLICATION,
+            layout=ipw.Layout(width="60%"),
         )
         self.link_button = ipw.Button(description="Link", icon="link", button_style="primary")
         self.unlink_button = ipw.Button(description="Unlink", icon="unlink")
@@ -235,23 +249,23 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
         with self._quietly():
             countries = sorted({n.country for n in self.numbers if n.country})
             current = self.country_filter.value
-            self.country_filter.options = [("All countries", ANY), *((c, c) for c in countries)]
+            self.country_filter.options = [*_ALL_COUNTRIES, *((c, c) for c in countries)]
             self.country_filter.value = current if current in countries else ANY
-            chosen = self.app_picker.value or self._wanted_app
+            chosen = self.picked_app_id or self._wanted_app
             self.app_picker.options = [
                 (f"{app.name} · {app.id}", app.id)
                 for app in sorted(self.applications, key=lambda a: (a.name.casefold(), a.id))
-            ]
+            ] or _NO_APPLICATIONS
             ids = {app.id for app in self.applications}
-            if chosen in ids:
-                self.app_picker.value = chosen
-            elif self.applications:
-                self.app_picker.value = self.app_picker.options[0][1]
-            else:
-                self.app_picker.value = None
+            self.app_picker.value = chosen if chosen in ids else self.app_picker.options[0][1]
         missing = self._wanted_app if self._wanted_app not in ids else None
         self._wanted_app = None  # asked for once; afterwards the picker's value rules
         return missing
+
+    @property
+    def picked_app_id(self) -> str | None:
+        """The id of the application picked in the list; None while the account has none."""
+        return self.app_picker.value or None
 
     # -- the view -------------------------------------------------------------------------
 
@@ -265,11 +279,11 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
             self.linked_filter.value,
         )
         keep = pd.Series(True, index=frame.index)
-        if country is not ANY:
+        if country != ANY:
             keep &= frame["country"] == country
-        if feature is not ANY:
+        if feature != ANY:
             keep &= frame["features"].fillna("").str.split(", ").map(lambda fs: feature in fs)
-        if linked is not ANY:
+        if isinstance(linked, bool):
             keep &= frame["application_id"].notna() == linked
         return frame[keep.astype(bool)].reset_index(drop=True)
 
@@ -279,7 +293,8 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
         """Show only some numbers; returns the new view.
 
         ``country`` (``"GB"``), ``feature`` (``"VOICE"``, ``"SMS"``, ``"MMS"``) and ``linked``
-        (``True``, ``False``); ``None`` removes that filter, leaving one out keeps it.
+        (``True``, ``False``); ``None`` (or :data:`ANY`) removes that filter, leaving one out
+        keeps it.
         """
         with self._quietly():
             if country is not _KEEP:
@@ -292,7 +307,7 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
             if feature is not _KEEP:
                 self.feature_filter.value = feature.upper() if isinstance(feature, str) else ANY
             if linked is not _KEEP:
-                self.linked_filter.value = linked
+                self.linked_filter.value = ANY if linked is None else linked
         self._show_view()
         return self.dataframe
 
@@ -335,7 +350,7 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
     # -- warnings before acting -----------------------------------------------------------
 
     def _update_warnings(self) -> None:
-        app = self._application(self.app_picker.value)
+        app = self._application(self.picked_app_id)
         by_msisdn = {n.msisdn: n for n in self.numbers}
         found: list[str] = []
         for msisdn in self.selected:
@@ -374,7 +389,7 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
         Returns :attr:`results`; the list is read again afterwards.
         """
         wanted = self._wanted(msisdns)
-        target = app_id if app_id is not None else self.app_picker.value
+        target = app_id if app_id is not None else self.picked_app_id
         if target is None:
             self._say("Pick an application to link to first.", "warn")
             raise _nothing_to_do("app_id", "pick an application, or pass app_id=")
@@ -527,7 +542,7 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
 
     def _update_buttons(self) -> None:
         nothing = not self.selector.value
-        self.link_button.disabled = nothing or self.app_picker.value is None
+        self.link_button.disabled = nothing or self.picked_app_id is None
         self.unlink_button.disabled = nothing
         self.refresh_button.disabled = False
 

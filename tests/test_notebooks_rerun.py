@@ -1,0 +1,119 @@
+"""The tutorial notebooks run again and again, in any order, against one persistent sandbox.
+
+``vonage-widgets lab`` starts one sandbox whose state survives between runs and points every
+kernel at it (``VONAGE_WIDGETS_SANDBOX_URL``). nbval cannot see what happens there: each of its
+runs starts from a fresh temporary database. So here one sandbox (a real ``vonage-widgets
+sandbox`` process with a database file) serves every notebook twice in a row, executed into
+temporary copies (the stored notebooks are never written), and no cell may raise.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from tests.workbook_helpers import OUR_VARIABLES
+from vonage_widgets.client import VonageClient
+from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("0*.ipynb"))
+RUNS = 2
+CELL_TIMEOUT = 120  # seconds; a cell here takes well under one
+START_TIMEOUT = 30  # seconds for the sandbox to print its address
+TUTORIAL_APPLICATIONS = ("My first voice app", "Voice app in code")
+
+
+@pytest.fixture
+def shared_sandbox(tmp_path: Path) -> Iterator[str]:
+    """A ``vonage-widgets sandbox`` process with a database file, as ``lab`` runs it; its URL."""
+    env = {k: v for k, v in os.environ.items() if k not in OUR_VARIABLES}
+    env["PYTHONUNBUFFERED"] = "1"
+    command = [sys.executable, "-m", "vonage_widgets.cli", "sandbox", "--port", "0"]
+    command += ["--db", str(tmp_path / "shared.sqlite3"), "--seed", "1"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = process.stdout
+    assert stdout is not None
+    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
+    try:
+        first = lines.get(timeout=START_TIMEOUT)
+        assert first.startswith("Vonage sandbox running at http://127.0.0.1:"), first
+        yield first.rsplit(" ", 1)[-1].strip()
+    finally:
+        process.terminate()  # SIGTERM: it stops cleanly and closes its database
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _execute(path: Path, workdir: Path, run: int) -> nbformat.NotebookNode:
+    """Run a copy of the notebook at ``path`` in a fresh kernel; the executed copy."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(workdir)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        pytest.fail(f"run {run} of {path.name}: a cell raised:\n{error}")
+    nbformat.write(notebook, workdir / f"run{run}-{path.name}")
+    return notebook
+
+
+def _text(notebook: nbformat.NotebookNode, cell_index: int) -> str:
+    """The text outputs of one cell (stream and text/plain)."""
+    parts: list[str] = []
+    for output in notebook.cells[cell_index].get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts.append(output.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+def test_every_notebook_runs_twice_against_one_persistent_sandbox(
+    shared_sandbox: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in OUR_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VONAGE_WIDGETS_SANDBOX_URL", shared_sandbox)
+    monkeypatch.setenv("VONAGE_WIDGETS_HOME", str(tmp_path / "home"))
+    stored = {path: path.read_bytes() for path in NOTEBOOKS}
+    assert [path.name[:2] for path in NOTEBOOKS] == ["01", "02", "03", "04"]
+
+    for run in range(1, RUNS + 1):
+        workdir = tmp_path / f"run{run}"
+        workdir.mkdir()
+        for path in NOTEBOOKS:
+            executed = _execute(path, workdir, run)
+            first_code = next(i for i, c in enumerate(executed.cells) if c.cell_type == "code")
+            # Every kernel used the shared sandbox, not one of its own.
+            assert "shared by vonage-widgets lab" in _text(executed, first_code), path.name
+
+    with VonageClient(
+        DEFAULT_API_KEY, DEFAULT_API_SECRET, api_host=shared_sandbox, rest_host=shared_sandbox
+    ) as client:
+        names = [app.name for app in client.applications.list_all()]
+        linked = [n for n in client.numbers.list_all() if n.app_id]
+    # No second copy of what notebook 1 makes, whatever ran before it.
+    for name in TUTORIAL_APPLICATIONS:
+        assert names.count(name) == 1, names
+    assert linked, "notebooks 3 and 4 link a number"
+    assert {path: path.read_bytes() for path in NOTEBOOKS} == stored  # never overwritten
