@@ -379,3 +379,36 @@ def test_key_saved_by_the_cli_is_found_by_the_workbook(
         wb.use(created["application"]["id"])
         assert wb.key_path == Path(created["private_key_file"])
         assert wb.check_key().safe
+
+
+def test_create_from_file_round_trips_show_json_and_refuses_private_keys(
+    sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    original = create_app(
+        capsys, "template", "--voice-answer-url", "https://example.com/a", "--vbc"
+    )["application"]
+    path = tmp_path / "template.json"
+    path.write_text(run(capsys, "apps", "show", original["id"], "--json").out)
+
+    copied = run(capsys, "apps", "create", "--from-file", str(path), "--name", "copy", "--json")
+    assert copied.code == 0, copied.err
+    assert f"Ignoring the id {original['id']}" in copied.err
+    app = copied.json["application"]
+    assert app["id"] != original["id"]
+    assert app["name"] == "copy"
+    assert app["capabilities"] == original["capabilities"]
+    assert copied.json["private_key_file"] is None  # the file's public key was used
+
+    leaky = tmp_path / "leaky.json"
+    leaky.write_text(
+        json.dumps(
+            {
+                "name": "x",
+                "keys": {"private_key": generate_key_pair().private_pem.get_secret_value()},
+            }
+        )
+    )
+    refused = run(capsys, "apps", "create", "--from-file", str(leaky))
+    assert refused.code == 1
+    assert "keys.private_key: must not be in a configuration file" in refused.err
+    assert "PRIVATE KEY-----" not in refused.text

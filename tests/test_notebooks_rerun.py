@@ -4,7 +4,9 @@
 kernel at it (``VONAGE_WIDGETS_SANDBOX_URL``). nbval cannot see what happens there: each of its
 runs starts from a fresh temporary database. So here one sandbox (a real ``vonage-widgets
 sandbox`` process with a database file) serves every notebook twice in a row, executed into
-temporary copies (the stored notebooks are never written), and no cell may raise.
+temporary copies (the stored notebooks are never written), and no cell may raise. The first
+pass runs them backwards (notebook 4 on an empty sandbox, notebook 1 after the others have
+linked a number), the second forwards (notebook 1 right after itself, then 2 to 4 after it).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("0*.ipynb"))
-RUNS = 2
+ORDERS = (tuple(reversed(NOTEBOOKS)), tuple(NOTEBOOKS))  # two runs of every notebook
 CELL_TIMEOUT = 120  # seconds; a cell here takes well under one
 START_TIMEOUT = 30  # seconds for the sandbox to print its address
 TUTORIAL_APPLICATIONS = ("My first voice app", "Voice app in code")
@@ -79,10 +81,11 @@ def _execute(path: Path, workdir: Path, run: int) -> nbformat.NotebookNode:
     return notebook
 
 
-def _text(notebook: nbformat.NotebookNode, cell_index: int) -> str:
-    """The text outputs of one cell (stream and text/plain)."""
+def _text(notebook: nbformat.NotebookNode, marker: str) -> str:
+    """The text outputs (stream and text/plain) of the first code cell holding ``marker``."""
+    cell = next(c for c in notebook.cells if c.cell_type == "code" and marker in c.source)
     parts: list[str] = []
-    for output in notebook.cells[cell_index].get("outputs", []):
+    for output in cell.get("outputs", []):
         parts.append(output.get("text", ""))
         parts.append(output.get("data", {}).get("text/plain", ""))
     return "".join(parts)
@@ -98,14 +101,18 @@ def test_every_notebook_runs_twice_against_one_persistent_sandbox(
     stored = {path: path.read_bytes() for path in NOTEBOOKS}
     assert [path.name[:2] for path in NOTEBOOKS] == ["01", "02", "03", "04"]
 
-    for run in range(1, RUNS + 1):
+    executed: dict[tuple[int, str], nbformat.NotebookNode] = {}
+    for run, order in enumerate(ORDERS, start=1):
         workdir = tmp_path / f"run{run}"
         workdir.mkdir()
-        for path in NOTEBOOKS:
-            executed = _execute(path, workdir, run)
-            first_code = next(i for i, c in enumerate(executed.cells) if c.cell_type == "code")
+        for path in order:
+            notebook = executed[run, path.name[:2]] = _execute(path, workdir, run)
             # Every kernel used the shared sandbox, not one of its own.
-            assert "shared by vonage-widgets lab" in _text(executed, first_code), path.name
+            assert "shared by vonage-widgets lab" in _text(notebook, "Workbook()"), path.name
+
+    # Notebook 1 found what its previous run made, and started over.
+    started_over = _text(executed[2, "01"], "delete_applications(")
+    assert all(repr(name) in started_over for name in TUTORIAL_APPLICATIONS), started_over
 
     with VonageClient(
         DEFAULT_API_KEY, DEFAULT_API_SECRET, api_host=shared_sandbox, rest_host=shared_sandbox

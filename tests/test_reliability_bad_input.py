@@ -116,7 +116,7 @@ _BAD_JSON = [
         b'{"name": "x", "v": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
         "",
         "nested too deeply",
-    ),  # fmt: skip
+    ),
     Case("lone surrogate in a value", b'{"name": "\\ud800"}', "", "surrogate"),
     Case("lone surrogate in a key", b'{"name": "x", "\\udfff": 1}', "", "surrogate"),
 ]
@@ -132,25 +132,25 @@ _WRONG_TYPES = [
         _body(capabilities__voice__conversations_ttl="48"),
         "capabilities.voice.conversations_ttl",
         "whole number",
-    ),  # fmt: skip
+    ),
     Case(
         "ttl float",
         _body(capabilities__voice__conversations_ttl=48.5),
         "capabilities.voice.conversations_ttl",
         "whole number",
-    ),  # fmt: skip
+    ),
     Case(
         "ttl boolean",
         _body(capabilities__voice__conversations_ttl=True),
         "capabilities.voice.conversations_ttl",
         "whole number",
-    ),  # fmt: skip
+    ),
     Case(
         "signed string",
         _body(capabilities__voice__signed_callbacks="true"),
         "capabilities.voice.signed_callbacks",
         "true or false",
-    ),  # fmt: skip
+    ),
     Case("improve_ai number", _body(privacy__improve_ai=1), "privacy.improve_ai", "true or false"),
     Case("keys string", _body(keys="abc"), "keys", "must be a JSON object"),
     Case("public key number", _body(keys={"public_key": 5}), "keys.public_key", "must be a string"),
@@ -159,7 +159,7 @@ _WRONG_TYPES = [
         _hook("answer_url", address=5),
         _hook_field("answer_url", "address"),
         "must be a string",
-    ),  # fmt: skip
+    ),
     Case(
         "video active string",
         _body(
@@ -169,13 +169,13 @@ _WRONG_TYPES = [
         ),
         "capabilities.video.webhooks.archive_status.active",
         "true or false",
-    ),  # fmt: skip
+    ),
     Case(
         "network_apis uri number",
         _body(capabilities__network_apis={"redirect_uri": 5}),
         "capabilities.network_apis.redirect_uri",
         "must be a string",
-    ),  # fmt: skip
+    ),
 ]
 _OUT_OF_RANGE = [
     Case(
@@ -183,55 +183,55 @@ _OUT_OF_RANGE = [
         _body(capabilities__voice__conversations_ttl=0),
         "capabilities.voice.conversations_ttl",
         "between 1 and 9000",
-    ),  # fmt: skip
+    ),
     Case(
         "ttl 9001",
         _body(capabilities__voice__conversations_ttl=9001),
         "capabilities.voice.conversations_ttl",
         "between 1 and 9000",
-    ),  # fmt: skip
+    ),
     Case(
         "ttl 10**30",
         _body(capabilities__voice__conversations_ttl=10**30),
         "capabilities.voice.conversations_ttl",
         "between 1 and 9000",
-    ),  # fmt: skip
+    ),
     Case(
         "leg persistence 32",
         _body(capabilities__voice__leg_persistence_time=32),
         "capabilities.voice.leg_persistence_time",
         "between 1 and 31",
-    ),  # fmt: skip
+    ),
     Case(
         "answer connect 299",
         _hook("answer_url", connect_timeout=299),
         _hook_field("answer_url", "connect_timeout"),
         "between 300 and 1000",
-    ),  # fmt: skip
+    ),
     Case(
         "answer socket 5001",
         _hook("answer_url", socket_timeout=5001),
         _hook_field("answer_url", "socket_timeout"),
         "between 1000 and 5000",
-    ),  # fmt: skip
+    ),
     Case(
         "event socket 10001",
         _hook("event_url", socket_timeout=10001),
         _hook_field("event_url", "socket_timeout"),
         "between 1000 and 10000",
-    ),  # fmt: skip
+    ),
     Case(
         "fallback connect -1",
         _hook("fallback_answer_url", connect_timeout=-1),
         _hook_field("fallback_answer_url", "connect_timeout"),
         "between 300 and 1000",
-    ),  # fmt: skip
+    ),
     Case(
         "old timeout name 2000",
         _hook("answer_url", connection_timeout=2000),
         _hook_field("answer_url", "connect_timeout"),
         "between 300 and 1000",
-    ),  # fmt: skip
+    ),
 ]
 _BAD_ENUMS = [
     Case(
@@ -239,25 +239,25 @@ _BAD_ENUMS = [
         _hook("answer_url", http_method="PUT"),
         _hook_field("answer_url", "http_method"),
         "must be one of: GET, POST",
-    ),  # fmt: skip
+    ),
     Case(
         "method lower case",
         _hook("event_url", http_method="get"),
         _hook_field("event_url", "http_method"),
         "must be one of: GET, POST",
-    ),  # fmt: skip
+    ),
     Case(
         "region mars",
         _body(capabilities__voice__region="mars"),
         "capabilities.voice.region",
         "must be one of",
-    ),  # fmt: skip
+    ),
     Case(
         "messages version v3",
         _body(capabilities__messages__version="v3"),
         "capabilities.messages.version",
         "must be one of",
-    ),  # fmt: skip
+    ),
     Case(
         "messages inbound GET",
         _body(
@@ -267,7 +267,7 @@ _BAD_ENUMS = [
         ),
         "capabilities.messages.webhooks.inbound_url.http_method",
         "must be POST",
-    ),  # fmt: skip
+    ),
     Case(
         "verify status GET",
         _body(
@@ -277,7 +277,7 @@ _BAD_ENUMS = [
         ),
         "capabilities.verify.webhooks.status_url.http_method",
         "must be POST",
-    ),  # fmt: skip
+    ),
 ]
 _BAD_NAMES = [
     Case("name empty", _body(name=""), "name", "must not be empty"),
@@ -290,17 +290,17 @@ _BAD_NAMES = [
 _BAD_URLS = [
     Case(
         "ftp", _address("ftp://example.com/answer"), _hook_field("answer_url", "address"), URL_RULE
-    ),  # fmt: skip
+    ),
     Case(
         "javascript",
         _address("javascript:alert(1)"),
         _hook_field("answer_url", "address"),
         URL_RULE,
-    ),  # fmt: skip
+    ),
     Case("relative", _address("/webhooks/answer"), _hook_field("answer_url", "address"), URL_RULE),
     Case(
         "no scheme", _address("example.com/answer"), _hook_field("answer_url", "address"), URL_RULE
-    ),  # fmt: skip
+    ),
     Case("empty address", _address(""), _hook_field("answer_url", "address"), URL_RULE),
     Case("no host", _address("http:///answer"), _hook_field("answer_url", "address"), URL_RULE),
     Case(
@@ -308,13 +308,13 @@ _BAD_URLS = [
         _address("http://exa mple.com/"),
         _hook_field("answer_url", "address"),
         URL_RULE,
-    ),  # fmt: skip
+    ),
     Case(
         "port 99999",
         _address("https://example.com:99999/"),
         _hook_field("answer_url", "address"),
         URL_RULE,
-    ),  # fmt: skip
+    ),
     Case("file", _address("file:///etc/passwd"), _hook_field("answer_url", "address"), URL_RULE),
     Case("data", _address("data:text/plain,hi"), _hook_field("answer_url", "address"), URL_RULE),
     Case(
@@ -322,19 +322,19 @@ _BAD_URLS = [
         _address("https://example.com/\nanswer"),
         _hook_field("answer_url", "address"),
         URL_RULE,
-    ),  # fmt: skip
+    ),
     Case(
         "rtc ftp",
         _address("ftp://example.com/rtc", "rtc", "event_url"),
         "capabilities.rtc.webhooks.event_url.address",
         URL_RULE,
-    ),  # fmt: skip
+    ),
     Case(
         "messages javascript",
         _address("javascript:x", "messages", "status_url"),
         "capabilities.messages.webhooks.status_url.address",
         URL_RULE,
-    ),  # fmt: skip
+    ),
 ]
 _BAD_KEYS = [
     Case(
@@ -342,19 +342,19 @@ _BAD_KEYS = [
         _body(keys={"public_key": "hello"}),
         "keys.public_key",
         "must be an RSA public key",
-    ),  # fmt: skip
+    ),
     Case(
         "public key is private",
         _body(keys={"public_key": PRIVATE_PEM}),
         "keys.public_key",
         "is a private key",
-    ),  # fmt: skip
+    ),
     Case(
         "public key cut",
         _body(keys={"public_key": PUBLIC_PEM[:200]}),
         "keys.public_key",
         "must be an RSA public key",
-    ),  # fmt: skip
+    ),
 ]
 _NAME_RULE_BUG = (
     "BUG: models/application.py _check_name accepts names that are invisible or hold control "
@@ -366,15 +366,15 @@ _ODD_NAMES = [
     _bug(
         Case("name zero-width only", _body(name="\u200b\u200c"), "name", "must not be empty"),
         _NAME_RULE_BUG,
-    ),  # fmt: skip
+    ),
     _bug(
         Case("name RTL override only", _body(name="\u202e"), "name", "must not be empty"),
         _NAME_RULE_BUG,
-    ),  # fmt: skip
+    ),
     _bug(
         Case("name with RTL override", _body(name="invoice\u202egpj.exe"), "name", "character"),
         _NAME_RULE_BUG,
-    ),  # fmt: skip
+    ),
     _bug(Case("name with NUL", _body(name="voice\x00app"), "name", "character"), _NAME_RULE_BUG),
     _bug(Case("name with BEL", _body(name="voice\x07app"), "name", "character"), _NAME_RULE_BUG),
 ]
@@ -544,7 +544,8 @@ def shared_form() -> ApplicationForm:
 @pytest.fixture
 def form(shared_form: ApplicationForm) -> Iterator[ApplicationForm]:
     """The shared form, valid at the start; every value is put back afterwards."""
-    assert shared_form.valid and not shared_form.save_button.disabled
+    assert shared_form.valid
+    assert not shared_form.save_button.disabled
     values = {path: row.control.value for path, row in shared_form.rows.items()}
     yield shared_form
     for path, value in values.items():
@@ -588,7 +589,7 @@ NCCO_CASES = [
         [{"action": "talk", "text": "a" * (TALK_TEXT_MAX + 1)}],
         "0.text",
         f"at most {TALK_TEXT_MAX}",
-    ),  # fmt: skip
+    ),
     Case("talk level 5", [{**_TALK, "level": 5}], "0.level", "between -1 and 1"),
     Case("talk loop -1", [{**_TALK, "loop": -1}], "0.loop", "0 or more"),
     Case("talk level NaN", [{**_TALK, "level": float("nan")}], "", "only JSON values"),
@@ -598,38 +599,38 @@ NCCO_CASES = [
         [{"action": "connect", "endpoint": "x"}],
         "0.endpoint",
         "must be an array",
-    ),  # fmt: skip
+    ),
     Case(
         "bad phone",
         [{"action": "connect", "endpoint": [{"type": "phone", "number": "abc"}]}],
         "0.endpoint.0.number",
         "E.164",
-    ),  # fmt: skip
+    ),
     Case(
         "ftp event URL",
         [{"action": "connect", "eventUrl": ["ftp://x.example"], "endpoint": _PHONE}],
         "0.eventUrl.0",
         "http",
-    ),  # fmt: skip
+    ),
     Case(
         "javascript event URL",
         [{"action": "connect", "eventUrl": ["javascript:x"], "endpoint": _PHONE}],
         "0.eventUrl.0",
         "http",
-    ),  # fmt: skip
+    ),
     Case(
         "relative stream URL",
         [{"action": "stream", "streamUrl": ["/a.mp3"]}],
         "0.streamUrl.0",
         "http",
-    ),  # fmt: skip
+    ),
     Case("input type morse", [{"action": "input", "type": ["morse"]}], "0.type.0", "dtmf"),
     Case(
         "notify without payload",
         [{"action": "notify", "eventUrl": ["https://a.example"]}],
         "0.payload",
         "is required",
-    ),  # fmt: skip
+    ),
     Case("record format flac", [{"action": "record", "format": "flac"}], "0.format", "mp3"),
     Case("conversation without name", [{"action": "conversation"}], "0.name", "is required"),
     Case("transfer without id", [{"action": "transfer"}], "0.conversationId", "is required"),
@@ -640,7 +641,7 @@ NCCO_CASES = [
         [{**_TALK, "bargeIn": True}, {"action": "connect", "endpoint": _PHONE}],
         "0.bargeIn",
         "input",
-    ),  # fmt: skip
+    ),
     _bug(
         Case("lone surrogate", [{"action": "talk", "text": "\ud800"}], "0.text", ""),
         "BUG: models/ncco_validate.py _check_size encodes the NCCO to UTF-8 and raises "
@@ -699,7 +700,8 @@ def test_junk_from_the_answer_function_is_a_recorded_500(
     webhooks: WebhookServer, junk: str
 ) -> None:
     webhooks.clear()
-    webhooks.ncco = _raises if junk == "raises" else (lambda _r, v=JUNK_REPLIES.get(junk): v)
+    reply = JUNK_REPLIES.get(junk)
+    webhooks.ncco = _raises if junk == "raises" else (lambda _request: reply)
     response = httpx.get(webhooks.answer_url, params={"uuid": "u-1", "to": "1"}, timeout=10)
     assert response.status_code == 500
     assert response.json()["title"]
@@ -826,30 +828,30 @@ FILE_CASES = [
         json.dumps({"name": "x", "capabilities": {"voice": {"conversations_ttl": 0}}}).encode(),
         "capabilities.voice.conversations_ttl",
         "between 1 and 9000",
-    ),  # fmt: skip
+    ),
     Case(
         "BOM and a bad field",
         b"\xef\xbb\xbf"
         + json.dumps({"name": "x", "capabilities": {"voice": {"region": "mars"}}}).encode(),
         "capabilities.voice.region",
         "must be one of",
-    ),  # fmt: skip
+    ),
     Case(
         "a private key",
         json.dumps({"name": "x", "keys": {"private_key": PRIVATE_PEM}}).encode(),
         "keys.private_key",
         "must not be in a configuration file",
-    ),  # fmt: skip
+    ),
     Case(
         "huge: a 20 MB name", json.dumps({"name": "x" * 20_000_000}).encode(), "name", "at most 255"
-    ),  # fmt: skip
+    ),
     _bug(
         Case(
             "nested 100 000 deep",
             b'{"name": "x", "v": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
             "",
             "nested",
-        ),  # fmt: skip
+        ),
         "BUG: appconfig._read_json catches JSONDecodeError only; deeply nested JSON raises "
         "RecursionError instead of a ValidationError naming the file",
     ),

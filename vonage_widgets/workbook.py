@@ -14,7 +14,9 @@ repr (never the secret):
 ``<home>`` is ``VONAGE_WIDGETS_HOME`` or the platform's user data folder; private keys live in
 ``<home>/keys`` (mode 0700, each key file 0600). The workbook keeps the "current" application
 (:attr:`Workbook.application`) so that one notebook can create it and the next can resume
-from it by name (:meth:`Workbook.use`, :meth:`Workbook.ensure_application`).
+from it by name (:meth:`Workbook.use`, :meth:`Workbook.ensure_application`); a notebook run
+again starts over with :meth:`Workbook.delete_applications` (in a sandbox; a real account is
+never changed unasked).
 """
 
 from __future__ import annotations
@@ -38,7 +40,13 @@ from vonage_widgets.appconfig import (
     export_application,
 )
 from vonage_widgets.client import VonageClient
-from vonage_widgets.errors import ApiError, FieldError, ValidationError, VonageWidgetsError
+from vonage_widgets.errors import (
+    ApiError,
+    FieldError,
+    NotFoundError,
+    ValidationError,
+    VonageWidgetsError,
+)
 from vonage_widgets.keys import (
     fingerprint,
     generate_key_pair,
@@ -381,6 +389,35 @@ class Workbook:
         self.application = _only(matches, name)
         return self.application
 
+    def delete_applications(self, *names: str, confirm: bool = False) -> list[Application]:
+        """Delete every application called one of ``names``; returns those deleted.
+
+        For running a notebook again against a sandbox that keeps its state: names can
+        repeat, so a second run would otherwise make a second application of each name, and
+        finding one by name (:meth:`use`, :meth:`ensure_application`) would then need its id.
+        In a sandbox they are deleted at once (the sandbox unlinks their numbers). A real
+        Vonage account is never changed unasked: there, finding any of them without
+        ``confirm=True`` raises a ValidationError that lists them by name and id, and deletes
+        nothing; deleting cannot be undone [SPEC-APP-2.4.1]. Their private key files stay in
+        :attr:`keys_dir` (a key may serve another application made from an exported file).
+        """
+        wanted = set(names)
+        found = [app for app in self.applications() if app.name in wanted and app.id]
+        if found and self.mode == "vonage" and not confirm:
+            raise ValidationError(
+                [FieldError("confirm", _real_account_rule(found))],
+                subject="application deletion",
+            )
+        for app in found:
+            assert app.id is not None  # filtered above: listed applications have ids
+            try:
+                self.client.applications.delete(app.id)
+            except NotFoundError:
+                pass  # deleted meanwhile (another kernel, the Dashboard): gone either way
+            if self.application is not None and self.application.id == app.id:
+                self.application = None
+        return found
+
     def create_application(
         self,
         name: str,
@@ -603,6 +640,18 @@ def _not_found(wanted: str, apps: list[Application]) -> str:
     close = [app.name for app in apps if app.name.strip().casefold() == wanted.strip().casefold()]
     hint = f" Did you mean {close[0]!r}?" if close else ""
     return f"no application has the id or name {wanted!r}; the account has: {shown}{tail}.{hint}"
+
+
+def _real_account_rule(found: list[Application]) -> str:
+    shown = ", ".join(f"{app.name!r} ({app.id})" for app in found[:_LISTED_APPLICATIONS])
+    more = len(found) - _LISTED_APPLICATIONS
+    tail = f" and {more} more" if more > 0 else ""
+    return (
+        f"must be True to delete applications of a real Vonage account; it has {shown}{tail}. "
+        "Nothing was deleted. Delete them in the Dashboard or with "
+        "wb.delete_applications(..., confirm=True), or keep using them: wb.use('<id>') "
+        "picks one"
+    )
 
 
 def _webhook(value: str | Mapping[str, Any]) -> dict[str, Any]:

@@ -115,7 +115,6 @@ def run_create(args: argparse.Namespace) -> int:
             pair = generate_key_pair()
             path = explicit or target.keys_dir / _key_file_name(body["name"], pair.public_pem)
             key_file = save_private_key(pair.private_pem, path, overwrite=args.force)
-            key_file.chmod(0o644)
             body["keys"] = {"public_key": pair.public_pem}
         created = _send(lambda: target.client.applications.create(body), key_file)
         returned = created.keys.private_key if created.keys is not None else None
