@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +35,7 @@ ORDERS = (tuple(reversed(NOTEBOOKS)), tuple(NOTEBOOKS))  # two runs of every not
 CELL_TIMEOUT = 120  # seconds; a cell here takes well under one
 START_TIMEOUT = 30  # seconds for the sandbox to print its address
 TUTORIAL_APPLICATIONS = ("My first voice app", "Voice app in code")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in kernel tracebacks
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def _execute(path: Path, workdir: Path, run: int) -> nbformat.NotebookNode:
     try:
         client.execute()
     except CellExecutionError as error:
-        pytest.fail(f"run {run} of {path.name}: a cell raised:\n{error}")
+        pytest.fail(f"run {run} of {path.name}: a cell raised:\n{_ANSI.sub('', str(error))}")
     nbformat.write(notebook, workdir / f"run{run}-{path.name}")
     return notebook
 

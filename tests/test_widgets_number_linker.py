@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.dropdown_helpers import blank_dropdowns, dropdowns
 from tests.linking_helpers import (
     NOT_OWNED,
     SMS_ONLY,
@@ -22,7 +23,6 @@ from tests.linking_helpers import (
     set_routing,
     voice,
 )
-from tests.dropdown_helpers import blank_dropdowns, dropdowns
 from tests.widgets_helpers import text
 from vonage_widgets.client import VonageClient
 from vonage_widgets.errors import ValidationError

@@ -50,7 +50,8 @@ def test_in_a_sandbox_every_application_of_those_names_goes(wb: Workbook) -> Non
     assert sorted(app.name for app in deleted) == ["in code", "tutorial", "tutorial"]
     assert _names(wb) == ["mine"]
     assert wb.client.numbers.find(VOICE_SMS).app_id is None  # free for the next run
-    assert wb.application is not None and wb.application.id == kept.id  # not deleted: kept
+    assert wb.application is not None
+    assert wb.application.id == kept.id  # the current one was not deleted: kept
     assert sorted(wb.keys_dir.iterdir()) == key_files  # key files are never deleted
     assert wb.delete_applications("tutorial", "in code") == []  # nothing left: no error
 

@@ -21,6 +21,7 @@ never changed unasked).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
 import os
@@ -409,12 +410,11 @@ class Workbook:
                 subject="application deletion",
             )
         for app in found:
-            assert app.id is not None  # filtered above: listed applications have ids
-            try:
-                self.client.applications.delete(app.id)
-            except NotFoundError:
-                pass  # deleted meanwhile (another kernel, the Dashboard): gone either way
-            if self.application is not None and self.application.id == app.id:
+            app_id = str(app.id)  # listed applications have ids (filtered above)
+            # Deleted meanwhile (another kernel, the Dashboard): gone either way.
+            with contextlib.suppress(NotFoundError):
+                self.client.applications.delete(app_id)
+            if self.application is not None and self.application.id == app_id:
                 self.application = None
         return found
 

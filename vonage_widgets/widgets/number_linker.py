@@ -129,9 +129,7 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
 
     def _build(self) -> None:
         self.title = ipw.HTML("<b>Link numbers to an application</b>")
-        self.country_filter = ipw.Dropdown(
-            description="Country", options=_ALL_COUNTRIES, value=ANY
-        )
+        self.country_filter = ipw.Dropdown(description="Country", options=_ALL_COUNTRIES, value=ANY)
         self.feature_filter = ipw.Dropdown(
             description="Feature",
             options=[("Any feature", ANY), *((f, f) for f in FEATURES)],
