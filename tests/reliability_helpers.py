@@ -43,6 +43,7 @@ __all__ = [
     "FAKE_API_KEY",
     "FAKE_API_SECRET",
     "FAKE_SIGNATURE_SECRET",
+    "LOGGING_CELL",
     "PEM_BODY",
     "PYTHON",
     "REPO",
@@ -57,9 +58,9 @@ __all__ = [
     "leaks",
     "listening_addresses",
     "problem_fields",
-    "raw_json",
     "snapshot",
     "start_notebook",
+    "stop_notebook",
 ]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -124,17 +125,6 @@ def http_client(base_url: str, auth: tuple[str, str] | None = None) -> httpx.Cli
         trust_env=False,
         limits=httpx.Limits(max_keepalive_connections=0),
     )
-
-
-def raw_json(
-    client: httpx.Client,
-    method: str,
-    path: str,
-    body: bytes,
-    content_type: str = "application/json",
-) -> httpx.Response:
-    """Send ``body`` exactly as given (no JSON encoding by httpx)."""
-    return client.request(method, path, content=body, headers={"Content-Type": content_type})
 
 
 def problem_fields(response: httpx.Response) -> dict[str, list[str]]:
@@ -207,13 +197,25 @@ _URL_LINE = re.compile(r"Vonage sandbox running at (http\S+)")
 
 
 class SandboxProcess:
-    """``vonage-widgets sandbox --port 0 --db DB`` in a subprocess, killable at any moment."""
+    """``vonage-widgets sandbox --port 0 --db DB`` in a subprocess, killable at any moment.
 
-    def __init__(self, db: Path, *extra: str) -> None:
+    ``env`` adds environment variables (every other ``VONAGE_*`` variable is removed). All
+    it prints (stdout and stderr) is kept in :attr:`output`.
+    """
+
+    def __init__(self, db: Path, *extra: str, env: Mapping[str, str] | None = None) -> None:
         self.db = db
         self.extra = extra
+        self.env = dict(env or {})
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
+        self._lines: list[str] = []
+        self._reader: threading.Thread | None = None
+
+    @property
+    def output(self) -> str:
+        """Everything the process printed so far."""
+        return "".join(self._lines)
 
     def start(self, timeout: float = 30.0) -> SandboxProcess:
         """Start it and wait (bounded) for the line with its URL."""
@@ -221,26 +223,30 @@ class SandboxProcess:
         command += ["--db", str(self.db), *self.extra]
         env = {k: v for k, v in os.environ.items() if not k.startswith("VONAGE_")}
         self.process = subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            command,
+            cwd=REPO,
+            env={**env, **self.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
-        found: list[str] = []
+        found = threading.Event()
+        stream = self.process.stdout
+        assert stream is not None
 
-        def read_first_line() -> None:
-            assert self.process is not None
-            assert self.process.stdout is not None
-            for line in self.process.stdout:
+        def read_all() -> None:
+            for line in stream:
+                self._lines.append(line)
                 match = _URL_LINE.search(line)
-                if match:
-                    found.append(match.group(1))
-                    return
+                if match and not self.url:
+                    self.url = match.group(1)
+                    found.set()
 
-        reader = threading.Thread(target=read_first_line, daemon=True)
-        reader.start()
-        reader.join(timeout)
-        if not found:
+        self._reader = threading.Thread(target=read_all, daemon=True)
+        self._reader.start()
+        if not found.wait(timeout):
             self.kill()
-            raise AssertionError(f"the sandbox CLI did not start in {timeout} s")
-        self.url = found[0]
+            raise AssertionError(f"the sandbox CLI did not start in {timeout} s: {self.output}")
         return self
 
     @property
@@ -254,6 +260,8 @@ class SandboxProcess:
             self.process.send_signal(signal.SIGKILL)
         if self.process is not None:
             self.process.wait(10)
+        if self._reader is not None:
+            self._reader.join(5)
 
     def __enter__(self) -> SandboxProcess:
         return self.start()
@@ -363,7 +371,15 @@ def start_notebook(source: Path, target: Path, env: Mapping[str, str]) -> subpro
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group: the kernel can be stopped with it
     )
+
+
+def stop_notebook(process: subprocess.Popen[str]) -> None:
+    """Kill a notebook run started by :func:`start_notebook` and its kernel (its group)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=30)
 
 
 def execute_notebook(source: Path, target: Path, timeout: float = 180.0) -> None:

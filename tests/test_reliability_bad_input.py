@@ -51,11 +51,15 @@ NUMBER = "442079460000"
 
 
 class Case(NamedTuple):
-    """One invalid input: where the error must point and a phrase of its rule."""
+    """One invalid input: where the error must point and a phrase of its rule.
+
+    For the cases marked as bugs, ``rule`` is ``""`` (and an NCCO's ``field`` may be None):
+    the wording, and for a whole-NCCO rule the path, are the fix's to choose.
+    """
 
     id: str
     data: Any
-    field: str
+    field: Any  # str, or None for "any path"
     rule: str
 
 
@@ -364,19 +368,19 @@ _NAME_RULE_BUG = (
 )
 _ODD_NAMES = [
     _bug(
-        Case("name zero-width only", _body(name="\u200b\u200c"), "name", "must not be empty"),
+        Case("name zero-width only", _body(name="\u200b\u200c"), "name", ""),
         _NAME_RULE_BUG,
     ),
     _bug(
-        Case("name RTL override only", _body(name="\u202e"), "name", "must not be empty"),
+        Case("name RTL override only", _body(name="\u202e"), "name", ""),
         _NAME_RULE_BUG,
     ),
     _bug(
-        Case("name with RTL override", _body(name="invoice\u202egpj.exe"), "name", "character"),
+        Case("name with RTL override", _body(name="invoice\u202egpj.exe"), "name", ""),
         _NAME_RULE_BUG,
     ),
-    _bug(Case("name with NUL", _body(name="voice\x00app"), "name", "character"), _NAME_RULE_BUG),
-    _bug(Case("name with BEL", _body(name="voice\x07app"), "name", "character"), _NAME_RULE_BUG),
+    _bug(Case("name with NUL", _body(name="voice\x00app"), "name", ""), _NAME_RULE_BUG),
+    _bug(Case("name with BEL", _body(name="voice\x07app"), "name", ""), _NAME_RULE_BUG),
 ]
 BODY_CASES = [
     *_BAD_JSON,
@@ -436,7 +440,7 @@ def test_bad_create_body_is_refused_naming_field_and_rule(
     assert snapshot(http) == before
 
 
-PUT_CASES = [c for c in BODY_CASES if c.field != "keys.public_key" or "private" in c.id][::3]
+PUT_CASES = BODY_CASES[::3]  # a third of them is enough to show PUT shares the checks
 
 
 @pytest.mark.parametrize("case", PUT_CASES, ids=lambda c: c.id)
@@ -480,7 +484,9 @@ def test_odd_but_valid_names_are_kept_exactly(http: httpx.Client, name: str) -> 
     assert fetched.json()["name"] == name
 
 
-def test_the_sandbox_never_answered_a_server_error(sandbox: Sandbox, http: httpx.Client) -> None:
+def test_the_sandbox_still_serves_after_every_bad_body(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
     # Every case above went through one sandbox; it still serves, and serves consistently.
     listing = http.get("/v2/applications", params={"page_size": 100})
     assert listing.status_code == 200
@@ -506,12 +512,12 @@ FORM_CASES = [
     Case("ttl 0", "0", "capabilities.voice.conversations_ttl", "between 1 and 9000"),
     Case("leg persistence 32", "32", "capabilities.voice.leg_persistence_time", "between 1 and 31"),
     _bug(
-        Case("socket 5001 digits", "1" + "0" * 5000, W + "answer_url.socket_timeout", "between"),
+        Case("socket 5001 digits", "1" + "0" * 5000, W + "answer_url.socket_timeout", ""),
         "BUG: widgets/_rows.py IntRow.read calls int() on any run of digits; past Python's "
         "4300-digit limit it raises ValueError out of the form's observer, so validate() does "
         "not run and Save keeps its old (enabled) state",
     ),
-    _bug(Case("name zero-width only", "\u200b", "name", "must not be empty"), _NAME_RULE_BUG),
+    _bug(Case("name zero-width only", "\u200b", "name", ""), _NAME_RULE_BUG),
 ]
 
 
@@ -643,7 +649,7 @@ NCCO_CASES = [
         "input",
     ),
     _bug(
-        Case("lone surrogate", [{"action": "talk", "text": "\ud800"}], "0.text", ""),
+        Case("lone surrogate", [{"action": "talk", "text": "\ud800"}], None, ""),
         "BUG: models/ncco_validate.py _check_size encodes the NCCO to UTF-8 and raises "
         "UnicodeEncodeError on a lone surrogate instead of returning a FieldError",
     ),
@@ -653,7 +659,7 @@ NCCO_CASES = [
 @pytest.mark.parametrize("case", NCCO_CASES, ids=lambda c: c.id if isinstance(c, Case) else None)
 def test_bad_ncco_gets_a_field_error_with_its_path(case: Case) -> None:
     errors = validate_ncco(copy.deepcopy(case.data))
-    matching = [e for e in errors if e.path == case.field]
+    matching = [e for e in errors if case.field is None or e.path == case.field]
     assert matching, [str(e) for e in errors]
     assert any(case.rule in e.message for e in matching), [str(e) for e in errors]
 
@@ -850,13 +856,13 @@ FILE_CASES = [
             "nested 100 000 deep",
             b'{"name": "x", "v": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
             "",
-            "nested",
+            "",
         ),
         "BUG: appconfig._read_json catches JSONDecodeError only; deeply nested JSON raises "
         "RecursionError instead of a ValidationError naming the file",
     ),
     _bug(
-        Case("a 5000-digit number", b'{"name": "x", "v": ' + b"9" * 5000 + b"}", "", "number"),
+        Case("a 5000-digit number", b'{"name": "x", "v": ' + b"9" * 5000 + b"}", "", ""),
         "BUG: appconfig._read_json lets Python's int-digits ValueError through (not our "
         "ValidationError, no file named) for an integer over 4300 digits",
     ),

@@ -17,6 +17,7 @@ these notebooks and share them afterwards. Checked here:
 from __future__ import annotations
 
 import json
+import logging
 import os
 import stat
 import traceback
@@ -36,11 +37,13 @@ from tests.reliability_helpers import (
     FAKE_API_SECRET,
     FAKE_SIGNATURE_SECRET,
     REPO,
+    SandboxProcess,
     closed_port,
     key_pair,
     leaks,
     snapshot,
     start_notebook,
+    stop_notebook,
 )
 from vonage_widgets.appconfig import apply_application_file, export_application
 from vonage_widgets.client import VonageClient
@@ -118,14 +121,14 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Executed]:
         }
         runs[notebook.name] = (start_notebook(copy, outputs / notebook.name, env), home)
     results = {}
-    for name, (process, home) in runs.items():
-        try:
+    try:
+        for name, (process, home) in runs.items():
             _, stderr = process.communicate(timeout=240)
-        except BaseException:
-            process.kill()
-            process.communicate()
-            raise
-        results[name] = Executed(outputs / name, stderr, process.returncode, home)
+            results[name] = Executed(outputs / name, stderr, process.returncode, home)
+    finally:
+        for process, _ in runs.values():
+            if process.poll() is None:  # only after a failure or a timeout
+                stop_notebook(process)
     return results
 
 
@@ -242,7 +245,23 @@ def test_sandbox_repr_masks_the_secrets(sandbox: Sandbox) -> None:
     assert leaks(_shown(sandbox), FAKE_API_SECRET, FAKE_SIGNATURE_SECRET) == []
 
 
-def test_workbook_repr_masks_the_secret_in_every_mode(tmp_path: Path) -> None:
+def test_sandbox_cli_never_prints_a_given_secret(tmp_path: Path) -> None:
+    env = {"VONAGE_SANDBOX_API_KEY": FAKE_API_KEY, "VONAGE_SANDBOX_API_SECRET": FAKE_API_SECRET}
+    with SandboxProcess(tmp_path / "cli.sqlite3", env=env) as process:
+        url = process.url
+        with httpx.Client(base_url=url, auth=(FAKE_API_KEY, FAKE_API_SECRET)) as http:
+            assert http.get("/v2/applications").status_code == 200  # the secret was taken
+            assert http.get("/v2/applications", auth=(FAKE_API_KEY, "x")).status_code == 401
+    assert f"API key:     {FAKE_API_KEY}" in process.output
+    assert leaks(process.output, FAKE_API_SECRET) == []
+
+
+def test_workbook_repr_masks_the_secret_in_every_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("VONAGE_WIDGETS_SANDBOX_URL", "VONAGE_API_KEY", "VONAGE_API_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VONAGE_WIDGETS_SANDBOX_DB", ":temp:")
     with Workbook(sandbox=True, home=tmp_path) as offline:
         assert offline.mode == "sandbox"
         assert leaks(_shown(offline) + offline._repr_html_()) == []
@@ -361,6 +380,28 @@ def test_transport_errors_never_show_the_secret(method: str) -> None:
     assert leaks(_everything(caught.value), FAKE_API_SECRET) == []
 
 
+def test_debug_logs_show_no_secret(
+    sandbox: Sandbox, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    url = sandbox.url
+    with VonageClient(FAKE_API_KEY, FAKE_API_SECRET, api_host=url, rest_host=url) as good:
+        app = good.applications.create({"name": "logged"})  # the sandbox makes a key pair
+        good.applications.update(str(app.id), {"name": "logged again"})
+        good.numbers.link("442079460000", str(app.id), country="GB")
+        with Workbook(sandbox=sandbox, api_key=FAKE_API_KEY, home=tmp_path) as wb:
+            wb.create_application("logged by the workbook", answer_url=ANSWER)
+    dead = f"http://127.0.0.1:{closed_port()}"
+    retries = VonageClient(FAKE_API_KEY, FAKE_API_SECRET, api_host=dead, sleep=lambda s: None)
+    with retries, pytest.raises(ConnectError):
+        retries.applications.list()  # logs each retry
+    with WebhookServer(signature_secret=FAKE_SIGNATURE_SECRET) as server:
+        _post_event(server, "Bearer not-a-token")
+    assert "retry 3 of 3" in caplog.text  # the logs were really captured
+    assert "PRIVATE KEY-----" not in caplog.text
+    assert leaks(caplog.text, FAKE_API_SECRET, FAKE_SIGNATURE_SECRET) == []
+
+
 def test_a_host_with_a_password_is_refused_without_echoing_it() -> None:
     with pytest.raises(ValidationError) as caught:
         VonageClient(FAKE_API_KEY, "s", api_host=f"https://user:{FAKE_API_SECRET}@example.com")
@@ -463,9 +504,9 @@ def test_key_loading_errors_never_show_the_key(tmp_path: Path, case: str) -> Non
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: keys._read_material reads a one-line str without a PEM header (< 1024 chars) "
-    "as a file path and KeyHandlingError echoes it, so key material pasted without its "
-    "BEGIN/END lines lands in the message",
+    reason="BUG: keys/_pem.py _read_material reads a one-line str without a PEM header "
+    "(< 1024 chars) as a file path and KeyHandlingError echoes it, so key material pasted "
+    "without its BEGIN/END lines lands in the message",
 )
 def test_key_text_without_header_is_not_echoed_as_a_path() -> None:
     body_only = "".join(PRIVATE_PEM.splitlines()[1:-1])[:900]
@@ -711,6 +752,28 @@ def test_form_keeps_a_returned_key_it_cannot_save(tmp_path: Path) -> None:
     assert form.key_panel.unsaved
     saved = form.retry_save_key(tmp_path)
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+
+
+def test_the_sandbox_never_stores_or_echoes_a_private_key(
+    sandbox: Sandbox, raw: httpx.Client
+) -> None:
+    body = {"name": "sent a private key", "keys": {"public_key": PUBLIC_PEM}}
+    body["keys"]["private_key"] = PRIVATE_PEM  # type: ignore[index]
+    created = raw.post("/v2/applications", json=body)
+    assert created.status_code in (201, 400)
+    shown = created.text
+    if created.status_code == 201:
+        shown += raw.get(f"/v2/applications/{created.json()['id']}").text
+    generated = raw.post("/v2/applications", json={"name": "sandbox made the keys"})
+    made = generated.json()["keys"]["private_key"]  # shown once, in this response only
+    shown += raw.get(f"/v2/applications/{generated.json()['id']}").text
+    shown += raw.get("/v2/applications", params={"page_size": 100}).text
+    on_disk = b"".join(
+        path.read_bytes() for path in sandbox.db_path.parent.glob(sandbox.db_path.name + "*")
+    ).decode("utf-8", "replace")
+    for text in (shown, on_disk):
+        assert leaks(text) == []
+        assert not any(line in text for line in made.splitlines()[1:-1])
 
 
 def test_api_error_bodies_are_scrubbed(sandbox: Sandbox, raw: httpx.Client) -> None:

@@ -25,7 +25,7 @@ Decisions where the reference leaves room (each is documented at its function):
   holding only the private key file can verify its own tokens.
 * Encrypted (passphrase-protected) private keys are not supported; the error says how to
   decrypt one with ``openssl``.
-* :func:`save_private_key` always writes PKCS#8 (``BEGIN PRIVATE KEY``), the form Vonage hands
+* :func:`save_private_key` always writes unencrypted PKCS#8 PEM, the form Vonage hands
   out and the only string form the official Python SDK accepts [PY ``jwt.py``].
 """
 

@@ -1,6 +1,6 @@
 """Private-key files: where they are named, and how they are written (atomically, 0600).
 
-:func:`save_private_key` always writes PKCS#8 (``BEGIN PRIVATE KEY``), the form Vonage hands
+:func:`save_private_key` always writes unencrypted PKCS#8 PEM, the form Vonage hands
 out and the only string form the official Python SDK accepts [PY ``jwt.py``].
 """
 
