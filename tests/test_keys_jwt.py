@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
 import vonage_jwt
+from cryptography.hazmat.primitives import serialization
 from pydantic import SecretStr
 
 from vonage_widgets.errors import KeyHandlingError, ValidationError
@@ -18,6 +22,7 @@ from vonage_widgets.keys import (
     JWT_TTL_MAX,
     JWT_TTL_MIN,
     KeyPair,
+    _pem,
     client_sdk_acl,
     decode_jwt,
     generate_key_pair,
@@ -331,3 +336,98 @@ def test_decode_without_a_key_reads_claims_unverified(pair: KeyPair, other_pair:
 def test_decode_with_a_bad_key_is_a_key_error(pair: KeyPair) -> None:
     with pytest.raises(KeyHandlingError):
         decode_jwt(mint_jwt(APP_ID, pair), "-----BEGIN PUBLIC KEY-----\nAAAA\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# The parsed-key cache: a PEM is parsed once, not on every token
+# ---------------------------------------------------------------------------------------------
+
+
+def _count_pem_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every PEM block cryptography is asked to parse (the ~90 ms step), by digest
+    (a failing assertion must not print even a throwaway private key)."""
+    calls: list[str] = []
+    real = serialization.load_pem_private_key
+
+    def counting(data: bytes, *args: Any, **kwargs: Any) -> Any:
+        calls.append(hashlib.sha256(data).hexdigest()[:12])
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(serialization, "load_pem_private_key", counting)  # what _pem calls
+    return calls
+
+
+def test_a_second_mint_with_the_same_pem_does_not_parse_it_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fresh = generate_key_pair()  # never minted with before, so not cached yet
+    calls = _count_pem_parses(monkeypatch)
+    pem = fresh.private_pem.get_secret_value()
+    first = mint_jwt(APP_ID, pem, now=1_700_000_000, jti="one")
+    assert len(calls) == 1
+    # The same key as text again, as a SecretStr, with CRLF line ends, and from a file.
+    key_file = tmp_path / "app.key"
+    key_file.write_text(pem)
+    again = [
+        mint_jwt(APP_ID, pem, now=1_700_000_000, jti="one"),
+        mint_jwt(APP_ID, fresh.private_pem, now=1_700_000_000, jti="one"),
+        mint_jwt(APP_ID, pem.replace("\n", "\r\n"), now=1_700_000_000, jti="one"),
+        mint_jwt(APP_ID, key_file, now=1_700_000_000, jti="one"),
+    ]
+    assert len(calls) == 1  # parsed once in all
+    assert again == [first] * 4  # RS256 (PKCS#1 v1.5) is deterministic: same key, same token
+    assert decode_jwt(first, fresh.public_pem, now=1_700_000_001)["jti"] == "one"
+
+
+def test_different_keys_give_different_signatures_through_the_cache(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one, two = generate_key_pair(), generate_key_pair()
+    calls = _count_pem_parses(monkeypatch)
+    claims: dict[str, Any] = {"now": 1_700_000_000, "jti": "same-claims"}
+    tokens = {}
+    for _ in range(2):  # the second round is served from the cache
+        for name, pair in (("one", one), ("two", two)):
+            tokens[name] = mint_jwt(APP_ID, pair.private_pem.get_secret_value(), **claims)
+    assert len(calls) == 2  # each key parsed once
+    assert tokens["one"] != tokens["two"]
+    assert tokens["one"].split(".")[:2] == tokens["two"].split(".")[:2]  # same header, claims
+    assert decode_jwt(tokens["one"], one.public_pem, now=1_700_000_001)["jti"] == "same-claims"
+    assert decode_jwt(tokens["two"], two.public_pem, now=1_700_000_001)["jti"] == "same-claims"
+    with pytest.raises(ValidationError) as caught:
+        decode_jwt(tokens["one"], two.public_pem, now=1_700_000_001)
+    assert caught.value.errors[0].path == "signature"
+
+
+def test_the_cache_keeps_digests_not_pem_text_and_forgets_the_oldest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache = _pem._ParsedKeyCache(2)
+    monkeypatch.setattr(_pem, "_PARSED_PRIVATE_KEYS", cache)
+    pairs = [generate_key_pair() for _ in range(3)]
+    calls = _count_pem_parses(monkeypatch)
+    for pair in pairs:
+        mint_jwt(APP_ID, pair)
+    assert len(cache) == 2  # bounded: the first key was dropped
+    for digest in cache._keys:
+        assert isinstance(digest, bytes)
+        assert len(digest) == 32  # a SHA-256 digest only, never the PEM text
+    mint_jwt(APP_ID, pairs[2])
+    assert len(calls) == 3  # most recent: still cached
+    mint_jwt(APP_ID, pairs[0])
+    assert len(calls) == 4  # least recent: parsed again
+
+
+def test_a_bad_key_is_explained_again_on_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    truncated = generate_key_pair().private_pem.get_secret_value()[:-60]
+    for _ in range(2):  # errors are never cached: each call explains the problem
+        with pytest.raises(KeyHandlingError, match="truncated"):
+            mint_jwt(APP_ID, truncated)
+
+
+def test_the_cache_is_safe_from_many_threads() -> None:
+    pair = generate_key_pair()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        tokens = list(pool.map(lambda i: mint_jwt(APP_ID, pair, jti=f"t{i}"), range(32)))
+    for i, token in enumerate(tokens):
+        assert decode_jwt(token, pair.public_pem)["jti"] == f"t{i}"

@@ -648,11 +648,7 @@ NCCO_CASES = [
         "0.bargeIn",
         "input",
     ),
-    _bug(
-        Case("lone surrogate", [{"action": "talk", "text": "\ud800"}], None, ""),
-        "BUG: models/ncco_validate.py _check_size encodes the NCCO to UTF-8 and raises "
-        "UnicodeEncodeError on a lone surrogate instead of returning a FieldError",
-    ),
+    Case("lone surrogate", [{"action": "talk", "text": "\ud800"}], None, ""),
 ]
 
 
@@ -725,16 +721,7 @@ def test_junk_from_the_answer_function_is_a_recorded_500(
         b'"text"',
         b"not json",
         b"\xff\xfe\x00",
-        pytest.param(
-            b"[" * 100_000 + b"]" * 100_000,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: webhooks/_http.py decode_body catches only ValueError; deeply "
-                "nested JSON raises RecursionError outside WebhookServer._endpoint's try, so "
-                "the answer is a bare 500 and the request is not recorded",
-            ),
-            id="nested-100000",
-        ),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, id="nested-100000"),
     ],
     ids=["array", "string", "text", "binary", "nested"],
 )
@@ -762,11 +749,6 @@ BAD_ANSWERS = {
     "invalid action": Step(body=[{"action": "talk"}]),
     "HTTP 500": Step(status=500, body={"error": "x"}),
 }
-_SIMULATOR_BUG = (
-    "BUG: sandbox/calls_http.py _judge catches only ValueError from json.loads (RecursionError "
-    "escapes) and check_ncco -> ncco_validate._check_size raises UnicodeEncodeError on a lone "
-    "surrogate: Sandbox.simulate_call crashes instead of using the fallback URL"
-)
 
 
 @pytest.fixture(scope="module")
@@ -786,11 +768,7 @@ def _voice(answers: FaultServer) -> bytes:
 
 @pytest.mark.parametrize(
     "answer",
-    [
-        *BAD_ANSWERS,
-        pytest.param("nested", marks=pytest.mark.xfail(strict=True, reason=_SIMULATOR_BUG)),
-        pytest.param("surrogate", marks=pytest.mark.xfail(strict=True, reason=_SIMULATOR_BUG)),
-    ],
+    [*BAD_ANSWERS, "nested", "surrogate"],
 )
 def test_a_bad_answer_reply_uses_the_fallback(
     sandbox: Sandbox, http: httpx.Client, answers: FaultServer, answer: str
@@ -851,21 +829,13 @@ FILE_CASES = [
     Case(
         "huge: a 20 MB name", json.dumps({"name": "x" * 20_000_000}).encode(), "name", "at most 255"
     ),
-    _bug(
-        Case(
-            "nested 100 000 deep",
-            b'{"name": "x", "v": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
-            "",
-            "",
-        ),
-        "BUG: appconfig._read_json catches JSONDecodeError only; deeply nested JSON raises "
-        "RecursionError instead of a ValidationError naming the file",
+    Case(
+        "nested 100 000 deep",
+        b'{"name": "x", "v": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "",
+        "",
     ),
-    _bug(
-        Case("a 5000-digit number", b'{"name": "x", "v": ' + b"9" * 5000 + b"}", "", ""),
-        "BUG: appconfig._read_json lets Python's int-digits ValueError through (not our "
-        "ValidationError, no file named) for an integer over 4300 digits",
-    ),
+    Case("a 5000-digit number", b'{"name": "x", "v": ' + b"9" * 5000 + b"}", "", ""),
 ]
 
 

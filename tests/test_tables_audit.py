@@ -176,6 +176,39 @@ def test_webhooks_of_unknown_capabilities_are_checked_too() -> None:
     ]
 
 
+def test_an_unset_fallback_is_not_an_address_to_judge() -> None:
+    # Vonage writes a fallback that is not configured as {"address": ""} [DOC-SIGNED-VOICE].
+    def unset(body: dict[str, Any]) -> None:
+        voice_hooks(body)["fallback_answer_url"] = {"address": "", "http_method": "GET"}
+
+    def local(body: dict[str, Any]) -> None:
+        body["id"] = "00000000-0000-4000-8000-000000000002"
+        voice_hooks(body)["fallback_answer_url"] = {"address": "http://localhost:3000/fallback"}
+
+    without_fallback = changed(unset)
+    kept = voice_of(without_fallback)["webhooks"]["fallback_answer_url"]
+    assert kept == {"address": "", "http_method": "GET"}  # read, kept: the audit sees it
+    assert audit([without_fallback]).empty
+    no_id = make_app("no id", voice=voice_of(without_fallback))
+    assert "fallback_answer_url" not in " ".join(audit([no_id])["field"])
+    # Skipping is per application: the same webhook set to a bad address is still flagged.
+    fallback = "capabilities.voice.webhooks.fallback_answer_url.address"
+    both = audit([without_fallback, changed(local)])
+    assert [(f, a) for _, f, a in findings(both) if f == fallback] == [
+        (
+            fallback,
+            "http://localhost:3000/fallback points at localhost, a name for the local machine "
+            "itself",
+        )
+    ]
+
+
+def voice_of(app: Application) -> dict[str, Any]:
+    """The voice capability of ``app`` in wire shape."""
+    voice: dict[str, Any] = app.to_api()["capabilities"]["voice"]
+    return voice
+
+
 # ---------------------------------------------------------------- application rules
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.keys import key_file_name, save_private_key
 from vonage_widgets.models import Application, validate_application
@@ -131,37 +131,9 @@ def _read_json(path: Path, subject: str) -> Any:
         raise ValidationError(
             [FieldError("", f"cannot be read: {reason}")], subject=subject
         ) from None
-    try:
-        text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is harmless
-    except UnicodeDecodeError as error:
-        message = f"is not UTF-8 text (bad byte at offset {error.start})"
-        raise ValidationError([FieldError("", message)], subject=subject) from None
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
-    except json.JSONDecodeError as error:
-        message = f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        raise ValidationError([FieldError("", message)], subject=subject) from None
-    except _JsonRuleError as error:
-        raise ValidationError([FieldError("", str(error))], subject=subject) from None
-
-
-class _JsonRuleError(ValueError):
-    """Valid-looking JSON that breaks a rule the standard library lets through."""
-
-
-def _no_duplicate_keys(pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    # json.loads keeps the last of two equal keys silently; in a config file that hides a
-    # mistake (the first value looks set but is not), so it is an error here.
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _JsonRuleError(f"is not valid JSON: the key {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
-def _no_constants(name: str) -> Any:
-    raise _JsonRuleError(f"is not valid JSON: {name} is not a JSON number")
+    # A BOM from a Windows editor is skipped; a key given twice is an error here, as the
+    # first value would look set but not be (json.loads keeps the last one silently).
+    return loads(raw, subject=subject, unique_keys=True)
 
 
 def _id_for_name(apps: list[Application], name: str, path: str | os.PathLike[str]) -> str | None:

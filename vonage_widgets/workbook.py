@@ -29,7 +29,7 @@ import stat
 import types
 import warnings
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -354,7 +354,11 @@ class Workbook:
     # -- applications -----------------------------------------------------------------------
 
     def applications(self) -> list[Application]:
-        """Every application of the account, in the API's order."""
+        """Every application of the account, in the API's order.
+
+        For a table of a large account, ``capabilities_table(wb.client.applications
+        .iter_all())`` streams the pages instead of holding every application at once.
+        """
         return self.client.applications.list_all()
 
     def use(self, id_or_name: str | Application) -> Application:
@@ -366,11 +370,15 @@ class Workbook:
         if isinstance(id_or_name, Application):
             self.application = id_or_name
             return id_or_name
-        apps = self.applications()
-        found = [app for app in apps if app.id == id_or_name] or _named(apps, id_or_name)
+        # Streamed: only the matches and what an error message shows are kept, so looking
+        # one application up in a large account never holds them all.
+        lookup = _Lookup(id_or_name)
+        for app in self.client.applications.iter_all():
+            lookup.see(app)
+        found = lookup.by_id or lookup.by_name
         if not found:
             raise ValidationError(
-                [FieldError("id_or_name", _not_found(id_or_name, apps))],
+                [FieldError("id_or_name", lookup.not_found())],
                 subject="application lookup",
             )
         self.application = _only(found, id_or_name)
@@ -384,7 +392,7 @@ class Workbook:
         when there is one. An existing application is used as it is (``settings`` are then
         ignored); several with that name are refused with their ids.
         """
-        matches = _named(self.applications(), name)
+        matches = _named(self.client.applications.iter_all(), name)
         if not matches:
             return self.create_application(name, **settings)
         self.application = _only(matches, name)
@@ -403,7 +411,9 @@ class Workbook:
         :attr:`keys_dir` (a key may serve another application made from an exported file).
         """
         wanted = set(names)
-        found = [app for app in self.applications() if app.name in wanted and app.id]
+        found = [
+            app for app in self.client.applications.iter_all() if app.name in wanted and app.id
+        ]
         if found and self.mode == "vonage" and not confirm:
             raise ValidationError(
                 [FieldError("confirm", _real_account_rule(found))],
@@ -613,7 +623,7 @@ def _client_for(url: str, key: str, secret: str, ca_file: str | None) -> VonageC
     return VonageClient(key, secret, api_host=url, rest_host=url, verify=verify)
 
 
-def _named(apps: list[Application], name: str) -> list[Application]:
+def _named(apps: Iterable[Application], name: str) -> list[Application]:
     return [app for app in apps if app.name == name]
 
 
@@ -628,18 +638,46 @@ def _only(matches: list[Application], wanted: str) -> Application:
     raise ValidationError([FieldError("name", message)], subject="application lookup")
 
 
-def _not_found(wanted: str, apps: list[Application]) -> str:
-    if not apps:
+class _Lookup:
+    """One pass over a listing for :meth:`Workbook.use`: the matches by id and by name, and
+    just enough of the rest (the first few, a count, a near miss) to explain a miss."""
+
+    def __init__(self, wanted: str) -> None:
+        self.wanted = wanted
+        self.by_id: list[Application] = []
+        self.by_name: list[Application] = []
+        self._shown: list[str] = []
+        self._count = 0
+        self._close: str | None = None
+        self._folded = wanted.strip().casefold()
+
+    def see(self, app: Application) -> None:
+        """Take one application of the listing into account."""
+        self._count += 1
+        if app.id == self.wanted:
+            self.by_id.append(app)
+        if app.name == self.wanted:
+            self.by_name.append(app)
+        if len(self._shown) < _LISTED_APPLICATIONS:
+            self._shown.append(f"{app.name!r} ({app.id})")
+        if self._close is None and app.name.strip().casefold() == self._folded:
+            self._close = app.name
+
+    def not_found(self) -> str:
+        """Why nothing matched: what the account has, and a near miss if there is one."""
+        wanted = self.wanted
+        if not self._count:
+            return (
+                f"no application has the id or name {wanted!r}: the account has none yet "
+                "(create one with wb.form() or wb.create_application(name))"
+            )
+        more = self._count - _LISTED_APPLICATIONS
+        tail = f" and {more} more" if more > 0 else ""
+        hint = f" Did you mean {self._close!r}?" if self._close is not None else ""
+        shown = ", ".join(self._shown)
         return (
-            f"no application has the id or name {wanted!r}: the account has none yet "
-            "(create one with wb.form() or wb.create_application(name))"
+            f"no application has the id or name {wanted!r}; the account has: {shown}{tail}.{hint}"
         )
-    shown = ", ".join(f"{app.name!r} ({app.id})" for app in apps[:_LISTED_APPLICATIONS])
-    more = len(apps) - _LISTED_APPLICATIONS
-    tail = f" and {more} more" if more > 0 else ""
-    close = [app.name for app in apps if app.name.strip().casefold() == wanted.strip().casefold()]
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    return f"no application has the id or name {wanted!r}; the account has: {shown}{tail}.{hint}"
 
 
 def _real_account_rule(found: list[Application]) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias, TypeVar
@@ -45,6 +47,8 @@ _FINGERPRINT_HEX_CHARS = 16
 
 _PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
 _RsaKey = TypeVar("_RsaKey", rsa.RSAPrivateKey, rsa.RSAPublicKey)
+
+_PARSED_PRIVATE_KEYS_MAX = 8  # a notebook uses one or two application keys at a time
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,6 +169,9 @@ def load_private_key(source: PrivateKeySource) -> rsa.RSAPrivateKey:
     showing the key, for: a missing, unreadable or empty file; text that is not PEM; a public
     key or certificate; an encrypted key (passphrases are not supported); a key that is not RSA;
     RSA shorter than 2048 bits (rejected, see the package notes); truncated or corrupt PEM.
+
+    The last few keys parsed are cached by the SHA-256 digest of their PEM block (never the
+    text itself), so loading the same key again skips the ~90 ms parse.
     """
     if isinstance(source, rsa.RSAPrivateKey):
         return _check_size(source, "the private key object")
@@ -311,9 +318,13 @@ def _parse_private(material: _KeyText) -> rsa.RSAPrivateKey:
         )
     if label in {"EC PRIVATE KEY", "DSA PRIVATE KEY"}:
         raise _not_rsa_error(where, label.split()[0])
-    block = _pem_block(text, label, where)
+    block = _pem_block(text, label, where).encode("ascii", "replace")
+    digest = hashlib.sha256(block).digest()
+    cached = _PARSED_PRIVATE_KEYS.get(digest)
+    if cached is not None:
+        return cached
     try:
-        key = serialization.load_pem_private_key(block.encode("ascii", "replace"), password=None)
+        key = serialization.load_pem_private_key(block, password=None)
     except TypeError:  # cryptography's way of saying "this key needs a password"
         raise _encrypted_error(where) from None
     except (ValueError, UnsupportedAlgorithm):
@@ -323,7 +334,53 @@ def _parse_private(material: _KeyText) -> rsa.RSAPrivateKey:
         ) from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise _not_rsa_error(where, _algorithm_name(key))
-    return _check_size(key, where)
+    checked = _check_size(key, where)
+    _PARSED_PRIVATE_KEYS.put(digest, checked)
+    return checked
+
+
+class _ParsedKeyCache:
+    """The last few private keys parsed from PEM, by the SHA-256 digest of the PEM block.
+
+    Parsing a 2048-bit RSA key (cryptography checks its consistency) takes ~90 ms, a
+    hundred times the cost of signing a JWT with it, and :func:`mint_jwt` is usually
+    called with the same PEM text or file again and again. Only the digest is kept as the
+    key, never the PEM text; only keys that passed every check are stored, so an error is
+    raised (and explained) again on every call. Thread-safe; least recently used first out.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._keys: OrderedDict[bytes, rsa.RSAPrivateKey] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: bytes) -> rsa.RSAPrivateKey | None:
+        """The key parsed from the PEM with this digest, if still cached."""
+        with self._lock:
+            key = self._keys.get(digest)
+            if key is not None:
+                self._keys.move_to_end(digest)
+            return key
+
+    def put(self, digest: bytes, key: rsa.RSAPrivateKey) -> None:
+        """Remember a parsed key, dropping the least recently used beyond the capacity."""
+        with self._lock:
+            self._keys[digest] = key
+            self._keys.move_to_end(digest)
+            while len(self._keys) > self._capacity:
+                self._keys.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every parsed key (tests; or to drop key objects from memory)."""
+        with self._lock:
+            self._keys.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._keys)
+
+
+_PARSED_PRIVATE_KEYS = _ParsedKeyCache(_PARSED_PRIVATE_KEYS_MAX)
 
 
 def _parse_public(material: _KeyText) -> rsa.RSAPublicKey:

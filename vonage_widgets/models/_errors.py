@@ -16,9 +16,11 @@ from typing import Any, TypeVar
 import pydantic
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models._wire import (
+    built,
     field_bounds,
     field_unit,
     literal_choices,
@@ -26,7 +28,7 @@ from vonage_widgets.models._wire import (
     wire_name,
 )
 
-__all__ = ["NOT_AN_OBJECT", "field_errors", "validate_model"]
+__all__ = ["NOT_AN_OBJECT", "combined_error", "field_errors", "validate_model"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -64,6 +66,9 @@ def _field_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> FieldInfo | 
         info = next(
             (f for n, f in model.model_fields.items() if part in (n, wire_name(n, f))), None
         )
+        if info is None:  # an unknown key, unless the model checks it with another model
+            checked = getattr(model, "_checked_extras", None)
+            info = checked.model_fields.get(str(part)) if checked is not None else None
         if info is None:
             return None
         model = model_in(info.annotation)
@@ -131,6 +136,26 @@ def field_errors(
     return out
 
 
+def combined_error(title: str, errors: Sequence[ErrorDetails]) -> pydantic.ValidationError:
+    """One pydantic error holding ``errors`` (from several validations), for a validator to raise.
+
+    Each keeps its type, message, context and location (pydantic prefixes the location of
+    the model being validated), so :func:`field_errors` reads it like any other.
+    """
+    return pydantic.ValidationError.from_exception_data(
+        title,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError(e["type"], e["msg"], e.get("ctx")),
+                loc=e["loc"],
+                input=e["input"],
+            )
+            for e in errors
+        ],
+        hide_input=True,
+    )
+
+
 def validate_model(model: type[M], data: object, *, subject: str) -> M:
     """Validate a JSON value as ``model``, raising our ValidationError listing every problem."""
     if not isinstance(data, Mapping):
@@ -138,6 +163,6 @@ def validate_model(model: type[M], data: object, *, subject: str) -> M:
     try:
         # Wire names only: an unknown key equal to a Python field name stays unknown.
         body = data if isinstance(data, dict) else dict(data)
-        return model.model_validate(body, by_alias=True, by_name=False)
+        return built(model).model_validate(body, by_alias=True, by_name=False)
     except pydantic.ValidationError as exc:
         raise ValidationError(field_errors(exc, model), subject=subject) from None

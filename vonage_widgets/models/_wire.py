@@ -15,21 +15,27 @@ Private to ``vonage_widgets.models``. Three jobs:
 
 from __future__ import annotations
 
+import threading
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 
 import annotated_types
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 from pydantic.fields import FieldInfo
 
+M = TypeVar("M", bound=BaseModel)
+
 __all__ = [
     "ApiDefault",
+    "OptionalWireModel",
     "Unit",
     "WireModel",
     "api_default",
+    "built",
+    "drop_known_nulls",
     "field_bounds",
     "field_unit",
     "literal_choices",
@@ -54,13 +60,8 @@ class Unit:
     name: str
 
 
-class WireModel(BaseModel):
-    """Base for API bodies: wire names as field names, strict JSON types, extras kept verbatim.
-
-    Output rule (``to_wire``): a known field is written when it holds a value (not ``None``)
-    and was given or changed; API defaults are never invented, so a body read and written
-    back is the same body. Unknown fields follow, unchanged.
-    """
+class _WireBase(BaseModel):
+    """What every API body shares: config, wire-name bookkeeping, output (see ``WireModel``)."""
 
     model_config = ConfigDict(
         strict=True,  # JSON types as JSON means them: true is not 1, "5" is not 5
@@ -72,6 +73,11 @@ class WireModel(BaseModel):
         validate_by_alias=True,
         hide_input_in_errors=True,  # a rejected value may be a secret: never echo it
         revalidate_instances="never",
+        # Validators are built on first use, not at import: most of ``import
+        # vonage_widgets.models`` was pydantic building validators (and loading its schema
+        # machinery) for models a session may never use. First use pays for the one model
+        # it needs (~40 ms for an application, the nested models included); see built().
+        defer_build=True,
     )
 
     _wire_names: ClassVar[frozenset[str]] = frozenset()
@@ -80,16 +86,6 @@ class WireModel(BaseModel):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         cls._wire_names = frozenset(wire_name(n, f) for n, f in cls.model_fields.items())
-
-    @model_validator(mode="before")
-    @classmethod
-    def _null_means_absent(cls, data: Any) -> Any:
-        # An explicit null on a known field means "not set". Extras keep their nulls.
-        if isinstance(data, Mapping) and any(
-            data[k] is None for k in cls._wire_names.intersection(data)
-        ):
-            return {k: v for k, v in data.items() if v is not None or k not in cls._wire_names}
-        return data
 
     def to_wire(self, *, include_private: bool = False) -> dict[str, Any]:
         """This model as a JSON-ready dict with wire names (see the class docstring).
@@ -117,8 +113,83 @@ class WireModel(BaseModel):
         return api_default(type(self).model_fields[name]) if value is None else value
 
 
+_BUILD_LOCK = threading.Lock()
+
+
+def built(model: type[M]) -> type[M]:
+    """``model`` with its validator built: the first use of a deferred model, done once.
+
+    Under a lock because the first uses often come at once from several threads (the client
+    parses list pages on worker threads, the sandbox serves requests on a thread pool), and
+    pydantic before 2.14 could validate with the parent class's validator while another
+    thread was still building the model's own.
+    """
+    if not model.__pydantic_complete__:
+        with _BUILD_LOCK:
+            if not model.__pydantic_complete__:
+                model.model_rebuild()
+    return model
+
+
+def drop_known_nulls(model: type[_WireBase], data: Any) -> Any:
+    """``data`` without the ``null`` values of ``model``'s known fields (extras keep theirs)."""
+    # ``type(...) is dict`` first: JSON gives dicts, and the ABC check costs more than the rest.
+    if (type(data) is not dict and not isinstance(data, Mapping)) or None not in data.values():
+        return data  # the usual case: no null at all, nothing to look up
+    names = model._wire_names
+    if any(data[k] is None for k in names.intersection(data)):
+        return {k: v for k, v in data.items() if v is not None or k not in names}
+    return data
+
+
+class WireModel(_WireBase):
+    """Base for API bodies: wire names as field names, strict JSON types, extras kept verbatim.
+
+    An explicit ``null`` on a known field reads as "absent": a before-validator drops it, so a
+    required field reports "is required" and a defaulted one takes its default. Models whose
+    fields all accept ``None`` derive from :class:`OptionalWireModel` instead, which needs no
+    such pass.
+
+    Output rule (``to_wire``): a known field is written when it holds a value (not ``None``)
+    and was given or changed; API defaults are never invented, so a body read and written
+    back is the same body. Unknown fields follow, unchanged.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_absent(cls, data: Any) -> Any:
+        return drop_known_nulls(cls, data)
+
+
+class OptionalWireModel(_WireBase):
+    """A :class:`WireModel` whose known fields all accept ``None`` (every field optional).
+
+    ``null`` then needs no before-validator: pydantic reads it as ``None`` and ``None`` is
+    never written, so the body reads and writes exactly as with ``WireModel``. Skipping that
+    Python call matters: most of an application's nested objects are of this kind, and a
+    listing reads thousands of them. A field that refuses ``None`` is a TypeError at class
+    definition, so a model cannot silently lose the "null means absent" rule.
+    """
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        refusing = [n for n, f in cls.model_fields.items() if not _accepts_none(f.annotation)]
+        if refusing:
+            raise TypeError(f"{cls.__name__}: fields {refusing} refuse null; use WireModel")
+
+
+def _accepts_none(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _accepts_none(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        return type(None) in get_args(annotation)
+    return annotation is Any or annotation is type(None)
+
+
 def _to_json(value: Any, include_private: bool) -> Any:
-    if isinstance(value, WireModel):
+    if isinstance(value, _WireBase):
         return value.to_wire(include_private=include_private)
     if isinstance(value, SecretStr):
         return value.get_secret_value()

@@ -15,15 +15,25 @@ an update would then silently delete them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, SecretStr, model_validator
+import pydantic
+from pydantic import AfterValidator, Field, ModelWrapValidatorHandler, SecretStr, model_validator
 from pydantic_core import PydanticCustomError
 
-from vonage_widgets.models._errors import validate_model
-from vonage_widgets.models._wire import ApiDefault, Unit, WireModel
+from vonage_widgets.models._errors import combined_error, validate_model
+from vonage_widgets.models._wire import (
+    ApiDefault,
+    OptionalWireModel,
+    Unit,
+    WireModel,
+    built,
+    drop_known_nulls,
+)
+from vonage_widgets.models.extra_capabilities import ExtraCapabilities
 
 __all__ = [
     "ADDRESS_RULE",
@@ -78,21 +88,39 @@ runaway paste from becoming a 1 MB request."""
 ADDRESS_RULE = "must be an absolute http or https URL with a host, like https://example.com/answer"
 """The message for a webhook address that is not an absolute http(s) URL."""
 
+_EXTRA_NAMES = frozenset(ExtraCapabilities.model_fields)  # video, meetings, network_apis
+
 _UNSET_ADDRESS = ""  # how Vonage writes the address of a fallback that is not configured
+
+
+# Whitespace (exactly what str.isspace() calls space) or a C0 control character anywhere: one
+# regex scan is ~6x faster than a per-character loop, and this runs for every webhook read.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+# The shape nearly every real address has: lower-case http(s), a plain ASCII host, a port of at
+# most 4 digits, then anything without space or control characters. Every string this matches
+# passes the full check below (tests/test_models_speed.py proves it on generated strings), so
+# it may skip urlsplit and its .port/.hostname parsing, ~3x the cost of the rest of a webhook.
+_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,4})?(?:[/?#][^\s\x00-\x1f]*)?")
 
 
 def _check_address(value: str) -> str:
     """Accept only absolute http(s) URLs with a host: Vonage must be able to call them."""
+    if _PLAIN_HTTP_URL.fullmatch(value) is not None:
+        return value
+    return _check_address_fully(value)
+
+
+def _check_address_fully(value: str) -> str:
+    """The full address rule (what :func:`_check_address` applies to every unusual address)."""
+    if _SPACE_OR_CONTROL.search(value) is not None:
+        raise PydanticCustomError("webhook_address", ADDRESS_RULE)
     try:
         parts = urlsplit(value)
         _ = parts.port  # raises on a non-numeric port
     except ValueError:
         raise PydanticCustomError("webhook_address", ADDRESS_RULE) from None
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or any(c.isspace() or ord(c) < 32 for c in value)
-    ):
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PydanticCustomError("webhook_address", ADDRESS_RULE)
     return value
 
@@ -105,6 +133,19 @@ def _check_name(value: str) -> str:
 
 def _check_address_or_unset(value: str) -> str:
     return value if value == _UNSET_ADDRESS else _check_address(value)
+
+
+def _read_old_timeout_name(data: Any) -> Any:
+    """``connection_timeout`` (before spec 2.4.1) read as ``connect_timeout``, key order kept."""
+    if type(data) is not dict and not isinstance(data, Mapping):
+        return data
+    if "connection_timeout" not in data:
+        return data
+    if data.get("connect_timeout") is None:  # rename in place, keeping key order
+        return {("connect_timeout" if k == "connection_timeout" else k): v for k, v in data.items()}
+    if data["connect_timeout"] == data["connection_timeout"]:
+        return {k: v for k, v in data.items() if k != "connection_timeout"}
+    return data  # both names, two values: reported by Webhook._no_conflicting_old_name
 
 
 WebhookAddress = Annotated[str, AfterValidator(_check_address)]
@@ -163,16 +204,10 @@ class Webhook(WireModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _read_old_timeout_name(cls, data: Any) -> Any:
-        if not isinstance(data, Mapping) or "connection_timeout" not in data:
-            return data
-        if data.get("connect_timeout") is None:  # rename in place, keeping key order
-            return {
-                ("connect_timeout" if k == "connection_timeout" else k): v for k, v in data.items()
-            }
-        if data["connect_timeout"] == data["connection_timeout"]:
-            return {k: v for k, v in data.items() if k != "connection_timeout"}
-        return data  # both names, two values: reported by _no_conflicting_old_name
+    def _null_means_absent(cls, data: Any) -> Any:
+        # Replaces WireModel's pre-pass so a webhook costs one Python call, not two: read the
+        # old timeout name first, then drop nulls (the order the two passes always had).
+        return drop_known_nulls(cls, _read_old_timeout_name(data))
 
     @model_validator(mode="after")
     def _no_conflicting_old_name(self) -> Webhook:
@@ -246,7 +281,7 @@ class VerifyStatusWebhook(_PostOnlyWebhook):
     """Verify ``status_url``: POST only."""
 
 
-class VoiceWebhooks(WireModel):
+class VoiceWebhooks(OptionalWireModel):
     """The voice capability's webhooks. Unset webhooks are simply absent."""
 
     answer_url: AnswerWebhook | None = Field(
@@ -268,7 +303,7 @@ class VoiceWebhooks(WireModel):
     )
 
 
-class VoiceCapability(WireModel):
+class VoiceCapability(OptionalWireModel):
     """``capabilities.voice``: webhooks and call settings [SPEC-APP-2.4.1]."""
 
     webhooks: VoiceWebhooks | None = None
@@ -299,7 +334,7 @@ class VoiceCapability(WireModel):
     )
 
 
-class MessagesWebhooks(WireModel):
+class MessagesWebhooks(OptionalWireModel):
     """The messages capability's webhooks (both POST only)."""
 
     inbound_url: MessagesInboundWebhook | None = Field(
@@ -312,7 +347,7 @@ class MessagesWebhooks(WireModel):
     )
 
 
-class MessagesCapability(WireModel):
+class MessagesCapability(OptionalWireModel):
     """``capabilities.messages``: webhooks, webhook format version, inbound media auth."""
 
     webhooks: MessagesWebhooks | None = None
@@ -328,7 +363,7 @@ class MessagesCapability(WireModel):
     )
 
 
-class RtcWebhooks(WireModel):
+class RtcWebhooks(OptionalWireModel):
     """The RTC capability's webhooks."""
 
     event_url: RtcEventWebhook | None = Field(
@@ -338,7 +373,7 @@ class RtcWebhooks(WireModel):
     )
 
 
-class RtcCapability(WireModel):
+class RtcCapability(OptionalWireModel):
     """``capabilities.rtc``: the Client SDK's event webhook and signing."""
 
     webhooks: RtcWebhooks | None = None
@@ -347,11 +382,11 @@ class RtcCapability(WireModel):
     )
 
 
-class VbcCapability(WireModel):
+class VbcCapability(OptionalWireModel):
     """``capabilities.vbc``: always an empty object; its presence switches the feature on."""
 
 
-class VerifyWebhooks(WireModel):
+class VerifyWebhooks(OptionalWireModel):
     """The Verify capability's webhooks."""
 
     status_url: VerifyStatusWebhook | None = Field(
@@ -361,7 +396,7 @@ class VerifyWebhooks(WireModel):
     )
 
 
-class VerifyCapability(WireModel):
+class VerifyCapability(OptionalWireModel):
     """``capabilities.verify`` (Verify v2): a POST-only status webhook."""
 
     webhooks: VerifyWebhooks | None = None
@@ -373,7 +408,7 @@ class VerifyCapability(WireModel):
     )
 
 
-class Capabilities(WireModel):
+class Capabilities(OptionalWireModel):
     """The products an application uses, one key each. Unknown products are kept verbatim."""
 
     voice: VoiceCapability | None = Field(
@@ -407,8 +442,34 @@ class Capabilities(WireModel):
         "zero-rated calls. Has no settings.",
     )
 
+    # video, meetings and network_apis: checked by ExtraCapabilities, kept as the JSON sent
+    # (models.extra_capabilities says why). Error messages look their rules up here.
+    _checked_extras: ClassVar[type[OptionalWireModel]] = ExtraCapabilities
 
-class Keys(WireModel):
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_extra_capabilities(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Capabilities]
+    ) -> Capabilities:
+        if type(data) is not dict and not isinstance(data, Mapping):
+            return handler(data)  # pydantic says "must be a JSON object"
+        if _EXTRA_NAMES.isdisjoint(data):
+            return handler(data)  # the usual case: one set test, no second model
+        extra = {name: data[name] for name in _EXTRA_NAMES.intersection(data)}
+        try:
+            built(ExtraCapabilities).model_validate(extra, by_alias=True, by_name=False)
+        except pydantic.ValidationError as exc:
+            problems = exc.errors()
+        else:
+            return handler(data)
+        try:  # report the other capabilities' problems too, first, as pydantic orders them
+            handler(data)
+        except pydantic.ValidationError as exc:
+            problems = exc.errors() + problems
+        raise combined_error(cls.__name__, problems)
+
+
+class Keys(OptionalWireModel):
     """The application's key pair. Only ``public_key`` is ever sent or shown.
 
     ``private_key`` arrives once, in the response to a create that let Vonage generate the
@@ -422,7 +483,7 @@ class Keys(WireModel):
     )
 
 
-class Privacy(WireModel):
+class Privacy(OptionalWireModel):
     """Privacy settings."""
 
     improve_ai: Annotated[bool | None, ApiDefault(True)] = Field(
@@ -481,7 +542,7 @@ class Application(WireModel):
         return href if isinstance(href, str) else None
 
 
-class _Embedded(WireModel):
+class _Embedded(OptionalWireModel):
     """The HAL ``_embedded`` object of a list response."""
 
     applications: list[Application] | None = None

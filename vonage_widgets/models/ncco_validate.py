@@ -24,6 +24,7 @@ from typing import Any
 import pydantic
 from pydantic_core import ErrorDetails
 
+from vonage_widgets._json import lone_surrogate_errors
 from vonage_widgets.errors import FieldError
 from vonage_widgets.models.ncco_actions import ACTIONS
 from vonage_widgets.models.ncco_base import WIRE_CONTEXT, Action
@@ -93,6 +94,10 @@ def check_ncco(data: object) -> NccoCheck:
         result.actions.append(_check_action(index, item, result))
     _check_barge_in(data, result)
     _check_after_transfer(data, result)
+    # A key or action name with a lone surrogate ends up in paths and messages: escape it
+    # there, so the errors can be printed, logged and sent as JSON.
+    result.errors = [_printable(e) for e in result.errors]
+    result.warnings = [_printable(e) for e in result.warnings]
     return result
 
 
@@ -108,11 +113,26 @@ def _check_size(data: list[Any], result: NccoCheck) -> None:
             FieldError("", "must contain only JSON values (objects, arrays, strings, numbers)")
         )
         return
-    size = len(text.encode("utf-8"))
+    except RecursionError:
+        result.errors.append(FieldError("", "is nested too deeply to be encoded as JSON"))
+        return
+    # A lone surrogate ("\ud800") is a valid Python str but no Unicode text: it cannot be
+    # sent as UTF-8. Counted as 3 bytes, like Python's surrogatepass, for the size rule.
+    size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_NCCO_BYTES:
         result.errors.append(
             FieldError("", f"must be at most {MAX_NCCO_BYTES} bytes of JSON (it has {size})")
         )
+    if not text.isascii():
+        result.errors += lone_surrogate_errors(data)
+
+
+def _printable(error: FieldError) -> FieldError:
+    if error.path.isascii() and error.message.isascii():
+        return error  # the common case: nothing to escape
+    path = error.path.encode("utf-8", "backslashreplace").decode("utf-8")
+    message = error.message.encode("utf-8", "backslashreplace").decode("utf-8")
+    return FieldError(path, message)
 
 
 def _check_action(index: int, item: object, result: NccoCheck) -> Action | None:

@@ -33,8 +33,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
+from vonage_widgets._json import loads, nesting_problem
 from vonage_widgets.errors import FieldError, NumbersError, ValidationError
 from vonage_widgets.sandbox import applications as apps
 from vonage_widgets.sandbox import numbers
@@ -115,6 +116,9 @@ def _parse_json(raw: bytes) -> object:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise fail("the request body is not UTF-8 text") from None
+    too_deep = nesting_problem(text)  # json.loads copes with ~1000 levels; the models do not
+    if too_deep is not None:
+        raise fail(f"the request body {too_deep}")
     try:
         data = json.loads(text, parse_float=_finite_float, parse_constant=_reject_constant)
         # "\ud800" is valid JSON but no Unicode text: it could be neither stored nor sent.
@@ -140,8 +144,8 @@ def _form(raw: bytes) -> dict[str, str]:
     text = raw.decode("utf-8", "replace")
     if text.lstrip().startswith("{"):  # tolerate a JSON object of strings too
         try:
-            data = json.loads(text)
-        except ValueError:
+            data = loads(text, subject="form body")
+        except ValidationError:
             data = None
         if isinstance(data, dict):
             return {str(k): "" if v is None else str(v) for k, v in data.items()}
@@ -427,32 +431,6 @@ def _reply(request: Request, exc: Exception) -> Response:
     return exc.response
 
 
-class _CloseConnections:
-    """ASGI wrapper that answers every HTTP request with ``Connection: close``.
-
-    Used with TLS: an idle keep-alive TLS connection makes the server's shutdown wait for
-    the client's TLS close (asyncio waits up to 30 s), so ``Sandbox.stop()`` would hang while
-    any client (the SDK's ``requests`` pool) still holds one. On loopback a new handshake per
-    request costs about a millisecond.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_closing(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k != b"connection"]
-                message = {**message, "headers": [*headers, (b"connection", b"close")]}
-            await send(message)
-
-        await self.app(scope, receive, send_closing)
-
-
 def build_app(
     store: Store,
     accounts: Mapping[str, str],
@@ -463,9 +441,14 @@ def build_app(
 ) -> ASGIApp:
     """The ASGI app of the sandbox.
 
-    ``extra_routes`` lets later features (call simulation) share the host;
-    ``close_connections`` turns keep-alive off (see :class:`_CloseConnections`).
+    ``extra_routes`` lets later features (call simulation) share the host.
+    ``close_connections`` is accepted and ignored: every connection, TLS included, is
+    kept alive. It used to answer each request with ``Connection: close`` because an idle
+    keep-alive TLS client held ``Sandbox.stop()`` until asyncio's TLS shutdown timed out;
+    the server's graceful-shutdown timeout (:mod:`vonage_widgets._server`) now bounds that
+    wait to about 2 s, and a handshake per request cost more than the listing it served.
     """
+    del close_connections  # kept only so existing callers need no change
     sandbox = _Sandbox(store, accounts, ids)
     routes: list[BaseRoute] = [
         Route("/v2/applications", sandbox.applications, methods=["GET", "POST"]),
@@ -487,4 +470,4 @@ def build_app(
     )
     # "/v2/applications/" must be a 404 like any unknown id, not a redirect.
     app.router.redirect_slashes = False
-    return _CloseConnections(app) if close_connections else app
+    return app

@@ -1,9 +1,11 @@
 """Application API v2 semantics of the sandbox, without HTTP: validate, normalise, page.
 
 Validation is :func:`vonage_widgets.models.validate_application` (the same check the form
-uses), plus one rule only a server can apply: a given ``keys.public_key`` must really be an
-RSA public key (:func:`vonage_widgets.keys.load_public_key`), and the spec's JSON types for
-the capabilities the models keep untyped (:mod:`vonage_widgets.sandbox.spec_types`).
+uses, the spec's rules for video, meetings and network_apis included), plus one rule only a
+server can apply: a given ``keys.public_key`` must really be an RSA public key
+(:func:`vonage_widgets.keys.load_public_key`). The stored document drops the ``null`` values
+the models keep verbatim in those three capabilities, so no response echoes a null the spec
+does not allow (:func:`vonage_widgets.models.without_extra_capability_nulls`).
 
 Decisions where the reference leaves room [vonage-api.md 8]:
 
@@ -37,8 +39,7 @@ from typing import Any
 
 from vonage_widgets.errors import FieldError, KeyHandlingError, ValidationError
 from vonage_widgets.keys import generate_key_pair, load_public_key
-from vonage_widgets.models import validate_application
-from vonage_widgets.sandbox.spec_types import drop_spec_nulls, spec_type_errors
+from vonage_widgets.models import validate_application, without_extra_capability_nulls
 from vonage_widgets.sandbox.store import StoredApplication
 
 __all__ = [
@@ -105,7 +106,7 @@ def validated_document(data: object) -> dict[str, Any]:
     Raises :class:`ValidationError` naming every bad field (model rules and the public key
     check together).
     """
-    errors = spec_type_errors(data) + _public_key_errors(data)
+    errors = _public_key_errors(data)
     try:
         application = validate_application(data)
     except ValidationError as error:
@@ -117,7 +118,8 @@ def validated_document(data: object) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors, subject="application")
     document = copy.deepcopy(application.to_api())
-    drop_spec_nulls(document)
+    if isinstance(document.get("capabilities"), dict):
+        document["capabilities"] = without_extra_capability_nulls(document["capabilities"])
     return document
 
 

@@ -35,7 +35,8 @@ from typing import Any, Literal
 
 import httpx
 
-from vonage_widgets.errors import FieldError
+from vonage_widgets._json import loads
+from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.keys import sign_webhook
 from vonage_widgets.models import Webhook, check_ncco, webhook_spec
 from vonage_widgets.models.ncco import MAX_NCCO_BYTES
@@ -336,10 +337,10 @@ def _judge(result: Attempt, raw: bytes, expect: Expect) -> None:
             )
         return  # an event reply that is not JSON ("OK") carries no NCCO
     try:
-        data = json.loads(text)
-    except ValueError as exc:
+        data = loads(raw, subject="webhook reply")
+    except ValidationError as exc:  # also too deep, huge numbers, lone surrogates, not UTF-8
         result.body = text
-        _fail(result, "bad_json", f"Invalid JSON: {exc}.")
+        _fail(result, "bad_json", f"Invalid JSON: {'; '.join(map(str, exc.errors[:3]))}.")
         return
     result.body = data
     if expect == "maybe_ncco" and not isinstance(data, list):
@@ -359,8 +360,8 @@ def _maybe_json(text: str) -> Any:
     if not text.strip():
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        return loads(text, subject="webhook reply")
+    except ValidationError:
         return text
 
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
+from pydantic import BaseModel
 
+from vonage_widgets.models.application import Webhook
 from vonage_widgets.tables._common import TEXT, UNKNOWN_APPLICATION, sort_rows, typed_frame
 from vonage_widgets.tables._hosts import address_problem
 from vonage_widgets.tables.applications import present_capabilities, webhook_rows
@@ -217,8 +219,30 @@ def _app_findings(facts: pd.DataFrame) -> list[pd.DataFrame]:
     return found
 
 
+def _unset_webhooks(apps: list[Application]) -> set[tuple[str | None, str, str]]:
+    """(application id, capability, webhook) of each modelled webhook that is not configured.
+
+    An unset fallback is written ``{"address": ""}`` by Vonage and accepted by the models;
+    :attr:`Webhook.configured` says so, and there is no address to judge.
+    """
+    unset: set[tuple[str | None, str, str]] = set()
+    for app in apps:
+        for capability, value in present_capabilities(app):
+            hooks = getattr(value, "webhooks", None)  # None for unknown (raw JSON) ones
+            for name in type(hooks).model_fields if isinstance(hooks, BaseModel) else ():
+                hook = getattr(hooks, name)
+                if isinstance(hook, Webhook) and not hook.configured:
+                    unset.add((app.id, capability, name))
+    return unset
+
+
 def _address_findings(apps: list[Application]) -> list[pd.DataFrame]:
     hooks = webhook_rows(apps)
+    unset = _unset_webhooks(apps)
+    if unset:
+        ids = [None if pd.isna(i) else i for i in hooks["application_id"]]
+        keys = zip(ids, hooks["capability"], hooks["webhook"], strict=True)
+        hooks = hooks[[key not in unset for key in keys]]
     problems = {address: address_problem(address) for address in hooks["address"].unique().tolist()}
     flagged = hooks[hooks["address"].map(problems).notna()]
     found = []

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
 
-from vonage_widgets.errors import FieldError
+from vonage_widgets._json import loads
+from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.redact import redact
 
 __all__ = ["Outcome", "decode_body", "describe", "ordered_query", "original_type", "problem"]
@@ -45,14 +45,18 @@ def ordered_query(request: Request) -> dict[str, str]:
 
 
 def decode_body(raw: bytes) -> tuple[Any, bool]:
-    """``(JSON value, True)``; ``(text, False)`` when not JSON; ``(None, False)`` when empty."""
+    """``(JSON value, True)``; ``(text, False)`` when not JSON; ``(None, False)`` when empty.
+
+    "Not JSON" includes what :func:`vonage_widgets._json.loads` refuses (nested too deep, a
+    huge integer, a lone surrogate, not UTF-8): the server then answers a POST with 400 and
+    records it, like any other body that is not a JSON object.
+    """
     if not raw.strip():
         return None, False
-    text = raw.decode("utf-8", "replace")
     try:
-        return json.loads(text), True
-    except ValueError:
-        return text, False
+        return loads(raw, subject="webhook body"), True
+    except ValidationError:
+        return raw.decode("utf-8", "replace"), False
 
 
 def original_type(payload: Mapping[str, Any]) -> str:
@@ -63,8 +67,8 @@ def original_type(payload: Mapping[str, Any]) -> str:
     original = payload.get("original_request")
     if isinstance(original, str):
         try:
-            original = json.loads(original)
-        except ValueError:
+            original = loads(original, subject="original_request", path="original_request")
+        except ValidationError:
             return "answer"
     if isinstance(original, Mapping) and original.get("type") == "event":
         return "event"

@@ -4,7 +4,9 @@ Private to :mod:`vonage_widgets.widgets`. A :class:`CapabilitySection` is a togg
 reveals one capability's fields: per webhook an address, a method dropdown offering only the
 catalog's methods and (voice) the two timeouts with their ranges; then the capability's
 settings. Nothing here types a limit, a method or an enum value: all of it comes from the
-catalog, which reads the models.
+catalog, which reads the models. A section builds its fields only when they are first
+needed (switched on, filled from a loaded application, or asked for by code), so an empty
+form costs a third of the widgets.
 
 Building a document is an overlay (see :func:`overlay`): start from the loaded capability
 (unknown fields included) and write only the fields the person changed, so a round trip
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import ipywidgets as ipw
@@ -177,11 +179,21 @@ class WebhookRows:
 
 
 class CapabilitySection:
-    """One capability: a toggle, a description, and the fields the toggle reveals."""
+    """One capability: a toggle, a description, and the fields the toggle reveals.
 
-    def __init__(self, spec: CapabilitySpec) -> None:
+    The fields are built the first time they are needed: when the toggle is first switched
+    on (by a person, or by :meth:`show` filling a loaded capability), or when code asks for
+    :attr:`webhooks`, :attr:`settings`, :attr:`rows` or :attr:`advanced`. Most capabilities
+    stay off, and their ~100 widgets each are most of a form's build time. ``on_build`` is
+    called once, with this section, right after its fields exist (the form wires them up).
+    """
+
+    def __init__(
+        self, spec: CapabilitySpec, on_build: Callable[[CapabilitySection], None] | None = None
+    ) -> None:
         self.spec = spec
         self.path = f"capabilities.{spec.name}"
+        self.on_build = on_build
         self.toggle = ipw.Checkbox(
             value=False,
             description=spec.title or spec.name,
@@ -189,33 +201,11 @@ class CapabilitySection:
             layout=ipw.Layout(width="auto"),
         )
         self.slot = MessageSlot()
-        self.webhooks = {hook.name: WebhookRows(self.path, hook) for hook in spec.webhooks}
-        self.settings = {s.name: setting_row(self.path, s) for s in spec.settings}
-
-        main: list[ipw.Widget] = [hook_rows.line for hook_rows in self.webhooks.values()]
-        advanced_rows = [t for h in self.webhooks.values() for t in h.timeouts]
-        # Timeouts are rarely changed; when a capability has them, its settings join them in
-        # a collapsed "Advanced settings" group so the common fields stay in view.
-        self.advanced_rows: list[FieldRow] = []
-        self.advanced: ipw.Accordion | None = None
-        if advanced_rows:
-            self.advanced_rows = [*advanced_rows, *self.settings.values()]
-            group: list[ipw.Widget] = []
-            for hook_rows in self.webhooks.values():
-                if hook_rows.timeouts:
-                    heading = f"<i>{html.escape(hook_rows.spec.title, quote=False)}</i>"
-                    group.append(ipw.HTML(heading))
-                    group += [t.widget for t in hook_rows.timeouts]
-            if self.settings:
-                group.append(ipw.HTML(f"<i>{html.escape(spec.title, quote=False)} settings</i>"))
-                group += [r.widget for r in self.settings.values()]
-            self.advanced = ipw.Accordion(
-                children=[ipw.VBox(group)], titles=("Advanced settings",), selected_index=None
-            )
-            main.append(self.advanced)
-        else:
-            main += [r.widget for r in self.settings.values()]
-        self.body = ipw.VBox(main, layout=ipw.Layout(display="none", margin="0 0 0 24px"))
+        self._webhooks: dict[str, WebhookRows] | None = None
+        self._settings: dict[str, FieldRow] = {}
+        self._advanced_rows: list[FieldRow] = []
+        self._advanced: ipw.Accordion | None = None
+        self.body = ipw.VBox(layout=ipw.Layout(display="none", margin="0 0 0 24px"))
         header = ipw.HBox([self.toggle, self.slot.message], layout=ipw.Layout(align_items="center"))
         description = ipw.HTML(help_html(spec.description, indent=False))
         self.widget = ipw.VBox(
@@ -225,34 +215,74 @@ class CapabilitySection:
         self.toggle.observe(self._on_toggle, names="value")
 
     @property
+    def built(self) -> bool:
+        """Whether the fields exist yet (see the class notes)."""
+        return self._webhooks is not None
+
+    @property
+    def webhooks(self) -> dict[str, WebhookRows]:
+        """The rows of each webhook, by the catalog's webhook name (built on first use)."""
+        return self._built_webhooks()
+
+    @property
+    def settings(self) -> dict[str, FieldRow]:
+        """The row of each setting, by wire name (built on first use)."""
+        self._built_webhooks()
+        return self._settings
+
+    @property
+    def advanced(self) -> ipw.Accordion | None:
+        """The collapsed "Advanced settings" group, when the capability has timeouts."""
+        self._built_webhooks()
+        return self._advanced
+
+    @property
+    def advanced_rows(self) -> list[FieldRow]:
+        """The rows inside "Advanced settings" (timeouts, then settings); empty without it."""
+        self._built_webhooks()
+        return self._advanced_rows
+
+    @property
     def enabled(self) -> bool:
         """Whether the capability is switched on (and so in the document)."""
         return bool(self.toggle.value)
 
     @property
     def rows(self) -> list[FieldRow]:
-        """Every field row of the section, in display order."""
+        """Every field row of the section, in display order (built on first use)."""
         hooks = [r for h in self.webhooks.values() for r in h.rows]
         return [*hooks, *self.settings.values()]
 
+    @property
+    def built_rows(self) -> list[FieldRow]:
+        """:attr:`rows` if the fields exist, else none (never builds them)."""
+        return self.rows if self.built else []
+
+    def ensure_built(self) -> None:
+        """Build the fields now if they do not exist yet."""
+        self._built_webhooks()
+
     def message_targets(self) -> dict[str, Any]:
         """Wire path → where its errors show: each field, each webhook (its address row)
-        and the capability itself (beside the toggle)."""
+        and the capability itself (beside the toggle). Fields not built yet have none."""
         targets: dict[str, Any] = {self.path: self.slot, f"{self.path}.webhooks": self.slot}
-        for hook in self.webhooks.values():
-            targets[hook.path] = hook.address
-        targets.update({row.path: row for row in self.rows})
+        if self.built:
+            for hook in self.webhooks.values():
+                targets[hook.path] = hook.address
+            targets.update({row.path: row for row in self.rows})
         return targets
 
     def reveal(self, row: FieldRow) -> None:
         """Make sure a row is on screen: open "Advanced settings" when the row is inside."""
-        if self.advanced is not None and row in self.advanced_rows:
-            self.advanced.selected_index = 0
+        if self._advanced is not None and row in self._advanced_rows:
+            self._advanced.selected_index = 0
 
     def show(self, capability: dict[str, Any] | None) -> None:
         """Fill the section from a capability object; ``None`` switches it off."""
         capability = capability if isinstance(capability, dict) else None
         self.toggle.value = capability is not None
+        if not self.built:
+            return  # off and never built: fresh fields will show "absent" already
         data = capability or {}
         hooks = data.get("webhooks")
         hooks = hooks if isinstance(hooks, dict) else {}
@@ -284,7 +314,45 @@ class CapabilitySection:
             capability.pop("webhooks", None)
         return capability
 
+    def _built_webhooks(self) -> dict[str, WebhookRows]:
+        if self._webhooks is None:
+            self._webhooks = self._build_fields()
+            if self.on_build is not None:
+                self.on_build(self)
+        return self._webhooks
+
+    def _build_fields(self) -> dict[str, WebhookRows]:
+        """Make every field of the capability and put them in :attr:`body`."""
+        spec = self.spec
+        webhooks = {hook.name: WebhookRows(self.path, hook) for hook in spec.webhooks}
+        self._settings = {s.name: setting_row(self.path, s) for s in spec.settings}
+        main: list[ipw.Widget] = [hook_rows.line for hook_rows in webhooks.values()]
+        advanced_rows = [t for h in webhooks.values() for t in h.timeouts]
+        # Timeouts are rarely changed; when a capability has them, its settings join them in
+        # a collapsed "Advanced settings" group so the common fields stay in view.
+        if advanced_rows:
+            self._advanced_rows = [*advanced_rows, *self._settings.values()]
+            group: list[ipw.Widget] = []
+            for hook_rows in webhooks.values():
+                if hook_rows.timeouts:
+                    heading = f"<i>{html.escape(hook_rows.spec.title, quote=False)}</i>"
+                    group.append(ipw.HTML(heading))
+                    group += [t.widget for t in hook_rows.timeouts]
+            if self._settings:
+                group.append(ipw.HTML(f"<i>{html.escape(spec.title, quote=False)} settings</i>"))
+                group += [r.widget for r in self._settings.values()]
+            self._advanced = ipw.Accordion(
+                children=[ipw.VBox(group)], titles=("Advanced settings",), selected_index=None
+            )
+            main.append(self._advanced)
+        else:
+            main += [r.widget for r in self._settings.values()]
+        self.body.children = main
+        return webhooks
+
     def _on_toggle(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.ensure_built()  # before the form's own observer validates the document
         self.body.layout.display = "" if change["new"] else "none"
 
 

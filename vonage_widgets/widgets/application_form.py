@@ -26,7 +26,7 @@ from __future__ import annotations
 import copy
 import html
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -161,8 +161,11 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             placeholder="My Vonage application",
             keep_empty=True,
         )
+        # Each section builds its fields when first switched on (or asked for): see
+        # CapabilitySection. _section_built wires them up when that happens.
         self.sections: dict[str, CapabilitySection] = {
-            spec.name: CapabilitySection(spec) for spec in CAPABILITIES
+            spec.name: CapabilitySection(spec, on_build=self._section_built)
+            for spec in CAPABILITIES
         }
         self.privacy_rows: list[FieldRow] = [setting_row("privacy", s) for s in PRIVACY_SETTINGS]
         self.key_panel = KeysPanel()
@@ -212,16 +215,30 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         return self
 
     @property
-    def rows(self) -> dict[str, FieldRow]:
-        """Every field row by wire path (name, capability fields, privacy)."""
-        found: dict[str, FieldRow] = {self.name_row.path: self.name_row}
+    def rows(self) -> Mapping[str, FieldRow]:
+        """Every field row by wire path (name, capability fields, privacy).
+
+        Looking up one path builds only its capability's fields if they do not exist yet;
+        iterating builds them all.
+        """
+        return _FormRows(self)
+
+    def _built_rows(self) -> list[FieldRow]:
+        """The rows that exist now: name, the built capability sections, privacy."""
+        found: list[FieldRow] = [self.name_row]
         for section in self.sections.values():
-            found.update({row.path: row for row in section.rows})
-        found.update({row.path: row for row in self.privacy_rows})
-        return found
+            found += section.built_rows
+        return found + self.privacy_rows
+
+    def _section_built(self, section: CapabilitySection) -> None:
+        """A section just made its fields: validate on their edits, route messages to them."""
+        for row in section.rows:
+            row.control.observe(self._on_edit, names="value")
+        if hasattr(self, "_targets"):  # else _build_widgets computes them with this section
+            self._targets.update(section.message_targets())
 
     def _connect(self) -> None:
-        for row in self.rows.values():
+        for row in self._built_rows():
             row.control.observe(self._on_edit, names="value")
         for section in self.sections.values():
             section.toggle.observe(self._on_edit, names="value")
@@ -402,7 +419,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
 
     def _settle(self) -> None:
         """After filling: remember every input as unchanged and re-check."""
-        for row in self.rows.values():
+        for row in self._built_rows():  # fields built later start unchanged anyway
             row.mark_pristine()
         self._api_errors = []
         self._armed = False
@@ -688,6 +705,34 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         app = self.application
         target = f", application={app.name!r} ({app.id})" if app is not None else ""
         return f"ApplicationForm(mode={self.mode!r}{target}, valid={self.valid})"
+
+
+class _FormRows(Mapping[str, FieldRow]):
+    """:attr:`ApplicationForm.rows`: builds a capability's fields only when one is asked for."""
+
+    def __init__(self, form: ApplicationForm) -> None:
+        self._form = form
+
+    def __getitem__(self, path: str) -> FieldRow:
+        for section in self._form.sections.values():
+            if path.startswith(f"{section.path}."):
+                section.ensure_built()
+                break
+        for row in self._form._built_rows():
+            if row.path == path:
+                return row
+        raise KeyError(path)
+
+    def _all(self) -> list[FieldRow]:
+        for section in self._form.sections.values():
+            section.ensure_built()
+        return self._form._built_rows()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([row.path for row in self._all()])
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def _cell(value: Any) -> str:
