@@ -256,7 +256,9 @@ class ApplicationsApi:
             page = self.list(1, page_size)
             return page.applications, page.total_pages if page.applications else 0
 
-        yield from _stream_pages(
+        # Returned, not re-yielded: one generator fewer for each of 10,000 items. Nothing
+        # is sent before the first item is asked for.
+        return _stream_pages(
             first_page,
             lambda number: self._fetch_page(number, page_size),
             lambda response: _application_page(response).applications,
@@ -401,7 +403,7 @@ class NumbersApi:
             page = self._numbers_page(self._fetch_page(filters(1)))
             return page.numbers, math.ceil(page.count / size) if page.numbers else 0
 
-        yield from _stream_pages(
+        return _stream_pages(
             first_page,
             lambda index: self._fetch_page(filters(index)),
             lambda response: self._numbers_page(response).numbers,

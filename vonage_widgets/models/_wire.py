@@ -2,10 +2,12 @@
 
 Private to ``vonage_widgets.models``. Three jobs:
 
-- :class:`WireModel`, a pydantic base with the rules every API body follows here: strict
-  types (JSON ``true`` is not ``1``, ``"5"`` is not ``5``), unknown fields kept verbatim, and
-  ``null`` on a known field read as "absent" (the API has no use for an explicit null, and
-  treating it as absent keeps ``to_api()`` free of ``None``).
+- :class:`WireModel` and :class:`OptionalWireModel` (for models whose fields are all
+  optional), pydantic bases with the rules every API body follows here: strict types (JSON
+  ``true`` is not ``1``, ``"5"`` is not ``5``), unknown fields kept verbatim, and ``null`` on
+  a known field read as "absent" (the API has no use for an explicit null, and treating it
+  as absent keeps ``to_api()`` free of ``None``). Validators are built on first use
+  (:func:`built`).
 - Field markers (:class:`ApiDefault`, :class:`Unit`) that record, once, what the API assumes
   when a field is absent and what unit a number is in. The catalog and error messages read
   them; nothing else retypes them.
@@ -88,7 +90,7 @@ class _WireBase(BaseModel):
         cls._wire_names = frozenset(wire_name(n, f) for n, f in cls.model_fields.items())
 
     def to_wire(self, *, include_private: bool = False) -> dict[str, Any]:
-        """This model as a JSON-ready dict with wire names (see the class docstring).
+        """This model as a JSON-ready dict with wire names (the rule: see :class:`WireModel`).
 
         Fields marked ``exclude=True`` (private keys) appear only with ``include_private``.
         """
@@ -121,8 +123,8 @@ def built(model: type[M]) -> type[M]:
 
     Under a lock because the first uses often come at once from several threads (the client
     parses list pages on worker threads, the sandbox serves requests on a thread pool), and
-    pydantic before 2.14 could validate with the parent class's validator while another
-    thread was still building the model's own.
+    older pydantic 2 releases could validate with the parent class's validator while another
+    thread was still building the model's own (pydantic#11849).
     """
     if not model.__pydantic_complete__:
         with _BUILD_LOCK:
@@ -162,10 +164,10 @@ class WireModel(_WireBase):
 
 
 class OptionalWireModel(_WireBase):
-    """A :class:`WireModel` whose known fields all accept ``None`` (every field optional).
+    """The base for API bodies whose known fields all accept ``None`` (every field optional).
 
-    ``null`` then needs no before-validator: pydantic reads it as ``None`` and ``None`` is
-    never written, so the body reads and writes exactly as with ``WireModel``. Skipping that
+    Everything as :class:`WireModel`, but ``null`` needs no before-validator: pydantic reads
+    it as ``None``, which is never written, so the body reads and writes the same. Skipping that
     Python call matters: most of an application's nested objects are of this kind, and a
     listing reads thousands of them. A field that refuses ``None`` is a TypeError at class
     definition, so a model cannot silently lose the "null means absent" rule.

@@ -8,9 +8,10 @@ Output policy (why bodies round-trip exactly): nothing is default-filled on outp
 absent from the input stays absent in ``to_api()`` / ``to_dict()``; what Vonage assumes for an
 absent field is recorded on the field (``ApiDefault``), read with ``model.effective(name)`` and
 shown by the catalog (the form pre-fills from there). ``null`` on a known field counts as
-absent. Unknown capabilities (``video``, ``network_apis``, ``meetings``, ...) and unknown
-fields at every level are kept verbatim and written back: the official SDK drops them, and
-an update would then silently delete them.
+absent. Unknown capabilities and unknown fields at every level are kept verbatim and written
+back: the official SDK drops them, and an update would then silently delete them. ``video``,
+``meetings`` and ``network_apis`` are kept verbatim too, after a check against the spec's
+rules for them (``models.extra_capabilities``).
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
 
 # The shape nearly every real address has: lower-case http(s), a plain ASCII host, a port of at
 # most 4 digits, then anything without space or control characters. Every string this matches
-# passes the full check below (tests/test_models_speed.py proves it on generated strings), so
-# it may skip urlsplit and its .port/.hostname parsing, ~3x the cost of the rest of a webhook.
+# passes the full check below (tests/test_models_fast_paths.py checks it on generated strings),
+# so it may skip urlsplit and its .port/.hostname parsing, ~3x the cost of the rest of a webhook.
 _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,4})?(?:[/?#][^\s\x00-\x1f]*)?")
 
 

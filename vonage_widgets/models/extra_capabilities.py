@@ -46,7 +46,7 @@ class VideoWebhook(OptionalWireModel):
     """A video webhook: where Vonage sends one kind of event, and whether it does."""
 
     address: str | None = Field(None, description="The URL Vonage sends these events to.")
-    active: bool | int | None = Field(None, description="Whether the webhook is active.")
+    active: bool | None = Field(None, description="Whether the webhook is active.")
     secret: str | None = Field(
         None, description="A secret for the webhook (sent by the Vonage CLI; not in the spec)."
     )
