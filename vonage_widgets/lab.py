@@ -105,7 +105,11 @@ def run_lab(
         print(f"Sandbox: {sandbox.url} (offline; state in {sandbox.db_description})", flush=True)
     else:
         print("Using the real Vonage API with VONAGE_API_KEY (secret not shown).", flush=True)
-    print(f"JupyterLab on {plan.notebook_dir}: http://127.0.0.1:{port}/lab", flush=True)
+    print(
+        f"JupyterLab on {plan.notebook_dir}, port {port}: open the URL with the token "
+        "that JupyterLab prints below. Ctrl-C stops JupyterLab and the sandbox.",
+        flush=True,
+    )
     # Its own session: the terminal's Ctrl-C reaches only us, and we stop JupyterLab with
     # SIGTERM (a clean shutdown) instead of its interactive "Shutdown? (y/[n])" prompt.
     process = subprocess.Popen(plan.argv, env=plan.env, start_new_session=True)

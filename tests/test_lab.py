@@ -1,0 +1,49 @@
+"""plan_lab: what `vonage-widgets lab` runs, checked without starting JupyterLab."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from vonage_widgets.lab import default_notebook_dir, plan_lab
+
+
+def _config(plan_argv: list[str]) -> dict[str, object]:
+    path = next(a.split("=", 1)[1] for a in plan_argv if a.startswith("--config="))
+    return json.loads(Path(path).read_text())
+
+
+def test_lab_binds_loopback_serves_the_notebooks_and_turns_off_network_chatter(
+    tmp_path: Path,
+) -> None:
+    plan = plan_lab(tmp_path, port=8123, open_browser=False, environ={})
+    try:
+        assert f"--ServerApp.root_dir={tmp_path.resolve()}" in plan.argv
+        assert "--ServerApp.ip=127.0.0.1" in plan.argv
+        assert "--ServerApp.port=8123" in plan.argv
+        assert "--ServerApp.open_browser=False" in plan.argv
+        lab = _config(plan.argv)["LabApp"]
+        assert lab == {
+            "news_url": None,
+            "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+        }
+    finally:
+        plan.config_file.unlink()
+
+
+def test_sandbox_unless_both_credentials_are_set(tmp_path: Path) -> None:
+    cases = [
+        ({}, True),
+        ({"VONAGE_API_KEY": "abcd1234"}, True),
+        ({"VONAGE_API_KEY": "abcd1234", "VONAGE_API_SECRET": "s3cret-value"}, False),
+    ]
+    for environ, sandbox in cases:
+        plan = plan_lab(tmp_path, environ=environ)
+        plan.config_file.unlink()
+        assert plan.use_sandbox is sandbox, environ
+
+
+def test_default_notebook_dir_is_the_checkouts_notebooks() -> None:
+    folder = default_notebook_dir()
+    assert folder.name == "notebooks"
+    assert (folder / "01-create-an-application.ipynb").is_file()
