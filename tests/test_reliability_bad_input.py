@@ -511,12 +511,7 @@ FORM_CASES = [
     Case("connect 299", "299", W + "answer_url.connect_timeout", "between 300 and 1000"),
     Case("ttl 0", "0", "capabilities.voice.conversations_ttl", "between 1 and 9000"),
     Case("leg persistence 32", "32", "capabilities.voice.leg_persistence_time", "between 1 and 31"),
-    _bug(
-        Case("socket 5001 digits", "1" + "0" * 5000, W + "answer_url.socket_timeout", ""),
-        "BUG: widgets/_rows.py IntRow.read calls int() on any run of digits; past Python's "
-        "4300-digit limit it raises ValueError out of the form's observer, so validate() does "
-        "not run and Save keeps its old (enabled) state",
-    ),
+    Case("socket 5001 digits", "1" + "0" * 5000, W + "answer_url.socket_timeout", ""),
     _bug(Case("name zero-width only", "\u200b", "name", ""), _NAME_RULE_BUG),
 ]
 
@@ -890,15 +885,7 @@ def _junk_ids(item: tuple[int, bytes]) -> str:
     "answer",
     [
         *JUNK_ANSWERS,
-        pytest.param(
-            (200, b"[" * 100_000 + b"]" * 100_000),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: _http.decode_json catches ValueError and UnicodeDecodeError only; "
-                "a deeply nested JSON answer raises RecursionError out of every client call",
-            ),
-            id="200-nested",
-        ),
+        pytest.param((200, b"[" * 100_000 + b"]" * 100_000), id="200-nested"),
     ],
     ids=_junk_ids,
 )

@@ -502,12 +502,6 @@ def test_key_loading_errors_never_show_the_key(tmp_path: Path, case: str) -> Non
     assert leaks(_everything(caught.value)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: keys/_pem.py _read_material reads a one-line str without a PEM header "
-    "(< 1024 chars) as a file path and KeyHandlingError echoes it, so key material pasted "
-    "without its BEGIN/END lines lands in the message",
-)
 def test_key_text_without_header_is_not_echoed_as_a_path() -> None:
     body_only = "".join(PRIVATE_PEM.splitlines()[1:-1])[:900]
     with pytest.raises(KeyHandlingError) as caught:
@@ -515,12 +509,6 @@ def test_key_text_without_header_is_not_echoed_as_a_path() -> None:
     assert body_only[:40] not in _everything(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: client.applications.create/update send a private key given as "
-    "keys.public_key to the API (validate_application does not refuse it; only the sandbox "
-    "does, after the key crossed the network)",
-)
 def test_client_never_sends_a_private_key() -> None:
     sent: list[bytes] = []
 
@@ -636,12 +624,6 @@ def _unwritable_keys_dir(tmp_path: Path) -> Path:
     return tmp_path / "a-file" / "keys"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Workbook.create_application(generate_keys=False) creates the application, "
-    "then a failing save_private_key raises and the one-time private key is lost (the "
-    "message even says it is 'still in memory')",
-)
 def test_workbook_keeps_a_returned_key_it_cannot_save(tmp_path: Path) -> None:
     with Sandbox() as running, Workbook(sandbox=running, home=tmp_path) as wb:
         wb.keys_dir = _unwritable_keys_dir(tmp_path)
@@ -652,11 +634,6 @@ def test_workbook_keeps_a_returned_key_it_cannot_save(tmp_path: Path) -> None:
         assert _holds_private_key(result) or _holds_private_key(wb)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: appconfig.apply_application_file creates the application, then a failing "
-    "save_private_key(keys_dir) raises and Vonage's one-time private key is lost",
-)
 def test_apply_keeps_a_returned_key_it_cannot_save(tmp_path: Path) -> None:
     config = tmp_path / "app.json"
     config.write_text(json.dumps({"name": "from a file"}))
@@ -736,13 +713,6 @@ def test_form_keeps_a_generated_key_it_cannot_save(tmp_path: Path) -> None:
     assert keys_match(saved, client.sent[0]["keys"]["public_key"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ApplicationForm.save drops a private key returned by the API when saving it "
-    "fails: _keep_returned_private_key keeps it in key_panel.pair, then _show_application -> "
-    "KeysPanel.start clears it, the status says only 'Created ...' and retry_save_key finds "
-    "no key",
-)
 def test_form_keeps_a_returned_key_it_cannot_save(tmp_path: Path) -> None:
     client = _Recorder(returned_private_key=generate_key_pair().private_pem.get_secret_value())
     form = _filled_form(client, _unwritable_keys_dir(tmp_path))

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from vonage_widgets._json import loads
 from vonage_widgets.errors import (
     ApiError,
     ConnectError,
@@ -167,12 +168,17 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 def decode_json(response: httpx.Response) -> Any:
-    """The JSON body, or ``None`` when the body is empty or not JSON."""
+    """The JSON body, or ``None`` when the body is empty or not JSON.
+
+    Decoded by :func:`vonage_widgets._json.loads`, so a hostile body (deep nesting, huge
+    integers, bad UTF-8) becomes "not JSON" here instead of a RecursionError or ValueError
+    escaping from every client call.
+    """
     if not response.content:
         return None
     try:
-        return response.json()
-    except (ValueError, UnicodeDecodeError):
+        return loads(response.content, subject="response body")
+    except ValidationError:
         return None
 
 

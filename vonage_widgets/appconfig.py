@@ -19,8 +19,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import SecretStr
+
 from vonage_widgets._json import loads
-from vonage_widgets.errors import FieldError, ValidationError
+from vonage_widgets.errors import FieldError, KeyHandlingError, ValidationError
 from vonage_widgets.keys import key_file_name, save_private_key
 from vonage_widgets.models import Application, validate_application
 
@@ -29,8 +31,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PRIVATE_KEY_IN_FILE",
+    "UnsavedKeyError",
     "apply_application_file",
     "export_application",
+    "key_file_target",
     "load_application_file",
 ]
 
@@ -39,6 +43,54 @@ PRIVATE_KEY_IN_FILE = (
     "and remove it from here"
 )
 """Why a file with ``keys.private_key`` is refused (a config file gets shared; a key must not)."""
+
+
+class UnsavedKeyError(KeyHandlingError):
+    """An application was created but its one-time private key could not be saved.
+
+    Vonage returns a key pair it generated only once, in the create answer: losing it
+    means making a new key for the application. So this error keeps the key (a
+    :class:`~pydantic.SecretStr`, never shown) and :meth:`retry_save` writes it elsewhere.
+    ``application`` is the created application without its private key.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        application: Application,
+        private_key: SecretStr,
+        default_path: Path,
+    ) -> None:
+        super().__init__(message)
+        self.application = application
+        self.private_key: SecretStr | None = private_key
+        self.default_path = default_path
+
+    def retry_save(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Save the kept key to ``path`` (a file or a folder; default: where it failed).
+
+        Returns the file (mode 0600); raises KeyHandlingError when it cannot be saved, and
+        then the key is still kept here. After a save the key is dropped from memory.
+        """
+        if self.private_key is None:
+            raise KeyHandlingError("the private key was already saved; nothing left to save")
+        public = self.application.keys.public_key if self.application.keys is not None else None
+        target = key_file_target(path, self.default_path, self.application.name, public)
+        saved = save_private_key(self.private_key, target)
+        self.private_key = None
+        return saved
+
+
+def key_file_target(
+    path: str | os.PathLike[str] | None, default: Path, name: str, public_pem: str | None
+) -> Path:
+    """Where to save a key: ``default`` when ``path`` is None, inside ``path`` when it is a
+    folder (the usual ``<name>-<id>.key`` file name), else ``path`` itself."""
+    if path is None:
+        return default
+    target = Path(path).expanduser()
+    return target / key_file_name(name, public_pem) if target.is_dir() else target
 
 
 def export_application(
@@ -104,7 +156,9 @@ def apply_application_file(
     know are kept. A file without ``keys`` leaves the key as it is on update; on create,
     Vonage then makes a key pair and returns the private key once: with ``keys_dir`` it is
     saved there (mode 0600), otherwise it is only in the returned application's
-    ``keys.private_key``.
+    ``keys.private_key``. When saving it in ``keys_dir`` fails, the application exists
+    anyway and :class:`UnsavedKeyError` is raised: it keeps the key, and
+    ``error.retry_save(path)`` saves it to a file or folder you can write to.
     """
     app = load_application_file(path)
     body = app.to_api()
@@ -113,7 +167,20 @@ def apply_application_file(
     result = api.update(target, body) if target else api.create(body)
     private = result.keys.private_key if result.keys is not None else None
     if private is not None and keys_dir is not None:
-        save_private_key(private, _new_key_file(Path(keys_dir), result))
+        key_file = _new_key_file(Path(keys_dir), result)
+        try:
+            save_private_key(private, key_file)
+        except KeyHandlingError as error:
+            clean = Application.from_api(result.to_dict())  # the key lives only in the error
+            raise UnsavedKeyError(
+                f"application {result.name!r} was created (id {result.id}), but its private "
+                f"key was not saved: {error} Vonage returns this key only once, so it is kept "
+                "in this error: call error.retry_save(path) with a file or folder you can "
+                "write to.",
+                application=clean,
+                private_key=private,
+                default_path=key_file,
+            ) from None
     return result
 
 

@@ -651,7 +651,35 @@ def _range_problems(name: str, value: object, low: int, high: int | None) -> lis
 def _application_body(app: Application | Mapping[str, Any]) -> dict[str, Any]:
     """The POST/PUT body, validated: both a model and a mapping go through one check."""
     candidate = app.to_api() if isinstance(app, Application) else app
-    return validate_application(candidate).to_api()
+    _refuse_private_public_key(candidate)
+    body = validate_application(candidate).to_api()
+    _refuse_private_public_key(body)  # after normalisation too: the body is what is sent
+    return body
+
+
+_PRIVATE_AS_PUBLIC = (
+    "is a private key: send only the public key (-----BEGIN PUBLIC KEY-----); "
+    "a private key must never leave your machine, so nothing was sent"
+)
+
+
+def _refuse_private_public_key(data: object) -> None:
+    """Refuse, before anything is sent, a private key given as ``keys.public_key``.
+
+    Vonage only needs the public half (section 1.6); a private key in the request would
+    cross the network and be stored by the server. The message never shows the key.
+    """
+    keys = data.get("keys") if isinstance(data, Mapping) else None
+    text = keys.get("public_key") if isinstance(keys, Mapping) else None
+    if isinstance(text, str | bytes) and _looks_private(text):
+        raise ValidationError(
+            [FieldError("keys.public_key", _PRIVATE_AS_PUBLIC)], subject="application"
+        )
+
+
+def _looks_private(text: str | bytes) -> bool:
+    raw = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    return "PRIVATE KEY" in raw.upper()
 
 
 def _application_page(response: httpx.Response) -> ApplicationPage:

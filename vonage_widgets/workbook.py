@@ -35,15 +35,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import platformdirs
+from pydantic import SecretStr
 
 from vonage_widgets.appconfig import (
+    UnsavedKeyError,
     apply_application_file,
     export_application,
+    key_file_target,
 )
 from vonage_widgets.client import VonageClient
 from vonage_widgets.errors import (
     ApiError,
     FieldError,
+    KeyHandlingError,
     NotFoundError,
     ValidationError,
     VonageWidgetsError,
@@ -234,6 +238,10 @@ class Workbook:
         """The sandbox object when this process holds one (embedded or given), else None."""
         self._origin = ""
         self._key_files: dict[str, Path] = {}  # public key fingerprint -> private key file
+        self.unsaved_key: SecretStr | None = None
+        """A one-time private key from Vonage not saved yet (see :meth:`retry_save_key`)."""
+        self._unsaved_key_for: Application | None = None  # the application it belongs to
+        self._unsaved_key_path: Path | None = None  # where saving it failed
         self._closed = False
         self._stop_sandbox: weakref.finalize[Any, Any] | None = None
         self._remote_sandbox: tuple[str, str, str] | None = None
@@ -448,7 +456,10 @@ class Workbook:
         file) is used as given; otherwise ``generate_keys=True`` makes a pair here and saves
         the private key in :attr:`keys_dir` (mode 0600) *before* the request, so it cannot be
         lost; with ``generate_keys=False`` Vonage makes the pair and its one-time private key
-        is saved the same way. The key file is then :attr:`key_path`.
+        is saved the same way. The key file is then :attr:`key_path`. If saving that
+        one-time key fails, the application still becomes current, the key is kept in
+        :attr:`unsaved_key` and :class:`~vonage_widgets.appconfig.UnsavedKeyError` says to
+        call :meth:`retry_save_key`.
         """
         body = _create_body(name, answer_url, event_url, fallback_answer_url, capabilities, privacy)
         validate_application(body)  # every problem at once, before a key is made or sent
@@ -466,13 +477,51 @@ class Workbook:
                 key_file.unlink(missing_ok=True)  # refused for sure: the key belongs to nothing
             raise
         returned = created.keys.private_key if created.keys is not None else None
+        clean = Application.from_api(created.to_dict())  # no private key in the application
+        self.application = clean  # it exists at Vonage now, whatever happens to the key
         if returned is not None:
-            key_file = save_private_key(returned, self._key_file(name, None, returned))
-        clean = Application.from_api(created.to_dict())  # no private key kept in memory
-        if key_file is not None and clean.keys is not None and clean.keys.public_key:
-            self._key_files[fingerprint(clean.keys.public_key)] = key_file
-        self.application = clean
+            target = self._key_file(name, None, returned)
+            try:
+                key_file = save_private_key(returned, target)
+            except KeyHandlingError as error:
+                self._keep_unsaved_key(returned, clean, target)
+                raise UnsavedKeyError(
+                    f"application {name!r} was created (id {clean.id}), but its private key "
+                    f"was not saved: {error} Vonage returns this key only once, so it is kept "
+                    "in wb.unsaved_key (never shown): call wb.retry_save_key(path) with a "
+                    "file or folder you can write to.",
+                    application=clean,
+                    private_key=returned,
+                    default_path=target,
+                ) from None
+        if key_file is not None:
+            self._remember_key_file(clean, key_file)
         return clean
+
+    def retry_save_key(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Save :attr:`unsaved_key` (a one-time key whose save failed); returns the file.
+
+        ``path`` is a file or a folder (default: the file that could not be written). The
+        file is 0600 and becomes the application's :attr:`key_path`; raises
+        KeyHandlingError (the key still kept) when it cannot be saved either.
+        """
+        key, app, default = self.unsaved_key, self._unsaved_key_for, self._unsaved_key_path
+        if key is None or app is None or default is None:
+            raise KeyHandlingError("there is no unsaved private key to save")
+        public = app.keys.public_key if app.keys is not None else None
+        saved = save_private_key(key, key_file_target(path, default, app.name, public))
+        self._remember_key_file(app, saved)
+        self.unsaved_key = self._unsaved_key_for = self._unsaved_key_path = None
+        return saved
+
+    def _keep_unsaved_key(self, key: SecretStr, app: Application, target: Path) -> None:
+        self.unsaved_key = key
+        self._unsaved_key_for = app
+        self._unsaved_key_path = target
+
+    def _remember_key_file(self, app: Application, key_file: Path) -> None:
+        if app.keys is not None and app.keys.public_key:
+            self._key_files[fingerprint(app.keys.public_key)] = key_file
 
     def _key_file(self, name: str, public_pem: str | None, private: Any = None) -> Path:
         pem = public_pem if public_pem is not None else public_key_pem(private)

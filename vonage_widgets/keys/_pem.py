@@ -43,6 +43,8 @@ MIN_RSA_KEY_BITS = 2048
 
 _MAX_KEY_FILE_BYTES = 64 * 1024  # a PEM RSA key is ~2-4 KB; anything this big is not a key
 _MAX_PATH_CHARS = 1024  # a longer string (or one with a newline) is key text, never a path
+_MAX_SHOWN_PATH_CHARS = 255  # a missing "path" longer than this is never echoed
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")  # could be key material: never echoed
 _FINGERPRINT_HEX_CHARS = 16
 
 _PEM_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----")
@@ -214,12 +216,33 @@ def _read_material(source: object, kind: str) -> _KeyText:
             return _KeyText(source, f"the {kind} text")
         if not source.strip():
             raise KeyHandlingError(f"the {kind} is empty: give PEM text or a file path")
-        return _read_file(Path(source), kind)
+        if os.path.exists(os.path.expanduser(source)) or _may_show_as_path(source):
+            return _read_file(Path(source), kind)
+        # Neither PEM nor a file: perhaps key material pasted without its BEGIN/END lines,
+        # so the text itself must never appear in the message.
+        raise KeyHandlingError(
+            f"the {kind} is not a PEM key (no '-----BEGIN' line) and not an existing file "
+            "(the text is not shown: it may be key material); give the full PEM text with "
+            "its BEGIN/END lines, or the path of a key file"
+        )
     if isinstance(source, os.PathLike):
         return _read_file(Path(source), kind)
     raise KeyHandlingError(
         f"cannot use a {type(source).__name__} as a {kind}: give PEM text, a file path, "
         "a SecretStr or a KeyPair"
+    )
+
+
+def _may_show_as_path(text: str) -> bool:
+    """Whether a missing path may be echoed in an error: short, printable, not base64-like.
+
+    A run of 16+ base64 characters (no dot, dash, space...) may be a fragment of a key
+    pasted without its header, so it is never shown, even though it could be a path.
+    """
+    return (
+        len(text) <= _MAX_SHOWN_PATH_CHARS
+        and text.isprintable()
+        and _BASE64_RUN.fullmatch(text.strip()) is None
     )
 
 

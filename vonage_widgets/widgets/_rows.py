@@ -22,6 +22,8 @@ from typing import Any, Final
 import ipywidgets as ipw
 import traitlets
 
+from vonage_widgets._json import MAX_INT_DIGITS
+
 __all__ = [
     "ABSENT",
     "NOT_SET_VALUE",
@@ -209,12 +211,27 @@ class IntRow(FieldRow):
             layout=ipw.Layout(width="120px"),
         )
         super().__init__(path, title, control, help_text)
+        self._minimum = minimum
+        self._maximum = maximum
 
     def read(self) -> Any:
         text = str(self.control.value).strip()
         if not text:
             return ABSENT
-        return int(text) if _WHOLE_NUMBER.fullmatch(text) else text
+        if not _WHOLE_NUMBER.fullmatch(text):
+            return text
+        negative = text.startswith("-")
+        digits = text.lstrip("+-").lstrip("0") or "0"
+        if len(digits) <= MAX_INT_DIGITS:
+            return -int(digits) if negative else int(digits)
+        # Past Python's int() digit limit: certainly outside any range the API has, so read
+        # it as the first value past the bound, and the model names the range rule; with no
+        # bound on that side the text goes on unchanged ("must be a whole number").
+        if negative and self._minimum is not None:
+            return self._minimum - 1
+        if not negative and self._maximum is not None:
+            return self._maximum + 1
+        return text
 
     def show(self, value: Any) -> None:
         self.control.value = "" if value is ABSENT else str(value)

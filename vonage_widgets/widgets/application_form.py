@@ -483,14 +483,26 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             self._busy = False
             self.save_button.description = "Save"
             self._update_buttons()
-        returned_key = self._keep_returned_private_key(result)
+        returned_key, unsaved_error = self._keep_returned_private_key(result)
+        pending = self.key_panel.pair if unsaved_error is not None else None
         created = self.mode == "create"
-        saved = self._show_application(result)
+        saved = self._show_application(result)  # resets the key panel ...
+        if pending is not None:  # ... but a one-time key that is not on disk must survive
+            self.key_panel.pair = pending
+            self.key_panel.saved_path = None
         self._remember_in_picker(saved)
         key_file = saved_key or returned_key
         if key_file is not None:
             self.key_path = key_file
         verb = "Created" if created else "Updated"
+        if unsaved_error is not None:
+            self._say(
+                f"{verb} application {self._label(saved)}, but its private key is NOT saved "
+                f"yet: {unsaved_error} Vonage returns this key only once; it is kept in memory:"
+                " call form.retry_save_key(path) with a file or folder you can write to.",
+                "error",
+            )
+            return saved
         note = f" Private key saved to {key_file} (mode 0600)." if key_file else ""
         self._say(f"{verb} application {self._label(saved)}.{note}", "ok")
         return saved
@@ -591,19 +603,25 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             )
             raise
 
-    def _keep_returned_private_key(self, result: Application) -> Path | None:
-        """Save a private key Vonage generated (only when a request carried no public key)."""
+    def _keep_returned_private_key(
+        self, result: Application
+    ) -> tuple[Path | None, KeyHandlingError | None]:
+        """Save a private key Vonage generated (only when a request carried no public key).
+
+        Returns the saved file, or the error when saving failed: the key is then kept in
+        the key panel for :meth:`retry_save_key` (Vonage never shows it again).
+        """
         if result.keys is None or result.keys.private_key is None:
-            return None
+            return None, None
         secret = result.keys.private_key
         pair = KeyPair(private_pem=secret, public_pem=public_key_pem(secret))
         self.key_panel.pair = pair
         self.key_panel.saved_path = None
         target = self.keys_dir / key_file_name(result.name, pair.public_pem)
         try:
-            return self.key_panel.save_pending(target)
-        except KeyHandlingError:
-            return None  # kept in memory; the status after saving says so
+            return self.key_panel.save_pending(target), None
+        except KeyHandlingError as error:
+            return None, error  # kept in memory; the status after saving says so
 
     # -- listing and deleting --------------------------------------------------------------
 
