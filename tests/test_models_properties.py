@@ -8,6 +8,7 @@ official spec in ``test_models_spec.py``; the official SDK is the outside oracle
 from __future__ import annotations
 
 import copy
+import unicodedata
 from typing import Any
 
 import pytest
@@ -122,7 +123,15 @@ def capability_bodies() -> st.SearchStrategy[dict[str, Any]]:
     return _with_extras(_optional(known))
 
 
-names = st.text(min_size=1, max_size=NAME_MAX_LENGTH).filter(lambda s: bool(s.strip()))
+# Valid names: any text with a visible character and no control or text-direction characters
+# (those are refused; tests/test_reliability_bad_input.py has the cases).
+_NAME_CHARS = st.characters(
+    blacklist_categories=("Cc", "Cs"),
+    blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+)
+names = st.text(_NAME_CHARS, min_size=1, max_size=NAME_MAX_LENGTH).filter(
+    lambda s: any(unicodedata.category(c)[0] not in "CZ" for c in s)
+)
 application_bodies = _with_extras(
     st.fixed_dictionaries(
         {"name": names},

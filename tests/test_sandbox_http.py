@@ -227,7 +227,9 @@ def test_400_for_spec_types_of_capabilities_kept_verbatim(sandbox: Sandbox) -> N
         "capabilities.video.webhooks.archive_status.address": "must be a string",
         "capabilities.video.webhooks.archive_status.active": "must be true or false",
         "capabilities.video.storage.cloud_storage": "must be true or false",
-        "capabilities.meetings.webhooks.room_changed.http_method": "must be one of: POST",
+        "capabilities.meetings.webhooks.room_changed.http_method": (
+            "must be POST: this webhook only accepts POST"
+        ),
         "capabilities.network_apis.redirect_uri": "must be a string",
     }
 

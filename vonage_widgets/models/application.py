@@ -17,6 +17,7 @@ rules for them (``models.extra_capabilities``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlsplit
@@ -126,9 +127,22 @@ def _check_address_fully(value: str) -> str:
     return value
 
 
+# Characters a name must not carry: C0/C1 controls (NUL, BEL, ...) and the bidirectional
+# overrides and isolates that make a name display differently from what it is (U+202A-U+202E,
+# U+2066-U+2069; the "Trojan Source" trick). Names are shown in tables, forms and the CLI.
+_NAME_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _check_name(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("blank_name", "must not be empty or only spaces")
+    if _NAME_FORBIDDEN.search(value):
+        raise PydanticCustomError(
+            "name_characters", "must not contain control or text-direction characters"
+        )
+    # Zero-width and other format characters (category Cf) alone show as an empty name.
+    if all(unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp") or c.isspace() for c in value):
+        raise PydanticCustomError("blank_name", "must contain a visible character")
     return value
 
 
