@@ -730,3 +730,15 @@ def test_catalog_lookups_fail_with_a_clear_message() -> None:
         webhook_spec("voice", "status_url")
     assert caught.value.paths == ["capabilities.voice.webhooks.status_url"]
     assert "answer_url" in caught.value.errors[0].message
+
+
+def test_secrets_inside_kept_capabilities_never_show_in_repr() -> None:
+    # Video webhooks carry a signing secret; the capability is kept as plain JSON.
+    hook = {"address": "https://example.com/archive", "active": True, "secret": "vid-s3cret-42"}
+    body = {"name": "video app", "capabilities": {"video": {"webhooks": {"archive_status": hook}}}}
+    app = validate_application(body)
+    for text in (repr(app), str(app), repr(app.capabilities)):
+        assert "vid-s3cret-42" not in text
+        assert "'secret': '***'" in text
+    # The body itself is untouched: the secret goes back to Vonage on update.
+    assert app.to_api()["capabilities"]["video"]["webhooks"]["archive_status"] == hook

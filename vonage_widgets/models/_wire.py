@@ -62,8 +62,30 @@ class Unit:
     name: str
 
 
+def _mask_secret_fields(value: Any) -> Any:
+    """``value`` with every string under a key naming a secret shown as ``'***'``.
+
+    Unknown capabilities are kept as plain JSON, and some carry secrets (video webhooks have
+    a ``secret``); reprs must not show them. Only reprs use this: bodies stay verbatim.
+    """
+    if isinstance(value, dict):
+        return {
+            key: "***"
+            if isinstance(item, str) and "secret" in str(key).lower()
+            else _mask_secret_fields(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_mask_secret_fields(item) for item in value]
+    return value
+
+
 class _WireBase(BaseModel):
     """What every API body shares: config, wire-name bookkeeping, output (see ``WireModel``)."""
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, _mask_secret_fields(value)
 
     model_config = ConfigDict(
         strict=True,  # JSON types as JSON means them: true is not 1, "5" is not 5
