@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 import httpx
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
@@ -163,11 +164,51 @@ _CAPABILITIES = st.fixed_dictionaries(
         ),
     },
 )
+# Names the models accept: a visible character, no control or text-direction characters.
+_VALID_NAMES = st.text(
+    st.characters(
+        blacklist_categories=("Cc", "Cs"),
+        blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    ),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: any(unicodedata.category(c)[0] not in "CZ" for c in s))
+# Mostly valid names, so the rest of each body decides the verdict often enough.
 _NAMES = st.one_of(
+    _VALID_NAMES,
+    _VALID_NAMES,
+    _VALID_NAMES,
     st.text(min_size=1, max_size=30),
     st.sampled_from(["", "   ", "a" * 256, "📞 voice"]),
     st.integers(),
 )
+_KEYS = {"public_key": PUBLIC_PEM}
+_ACCEPTED_EXAMPLES: list[dict[str, Any]] = [
+    {"name": "plain", "keys": _KEYS},
+    {"name": "📞 voice", "keys": _KEYS, "privacy": {"improve_ai": False}},
+    {"name": "vbc", "keys": _KEYS, "capabilities": {"vbc": {}}},
+    {"name": "future", "keys": _KEYS, "capabilities": {"future_product": {"a": [1, None]}}},
+    {
+        "name": "voice",
+        "keys": _KEYS,
+        "capabilities": {
+            "voice": {"webhooks": {"answer_url": {"address": "https://example.com/answer"}}}
+        },
+    },
+]
+
+
+def _examples(bodies: list[dict[str, Any]]) -> Any:
+    """Hypothesis ``@example`` for each body (stacked)."""
+
+    def apply(test: Any) -> Any:
+        for body in bodies:
+            test = example(body=body)(test)
+        return test
+
+    return apply
+
+
 BODIES = st.fixed_dictionaries(
     {"name": _NAMES, "keys": st.just({"public_key": PUBLIC_PEM})},
     optional={
@@ -193,8 +234,10 @@ def test_sandbox_agrees_with_the_models_on_every_generated_body(
 ) -> None:
     seen = {"accepted": 0, "refused": 0}
 
+    # Explicit examples make sure both verdicts are exercised whatever the generator draws.
     @BOUNDED
     @given(body=BODIES)
+    @_examples(_ACCEPTED_EXAMPLES)
     def run(body: dict[str, Any]) -> None:
         try:
             validate_application(copy.deepcopy(body))
@@ -239,7 +282,7 @@ class _AccountMachine(RuleBasedStateMachine):
         self.baseline = {app["id"] for app in snapshot(self.http)}
         self.model: dict[str, str] = {}
 
-    @rule(target=apps, name=st.text(min_size=1, max_size=20).filter(str.strip))
+    @rule(target=apps, name=_VALID_NAMES)
     def create(self, name: str) -> str:
         response = self.http.post(
             APPLICATIONS, json={"name": name, "keys": {"public_key": PUBLIC_PEM}}
@@ -260,7 +303,7 @@ class _AccountMachine(RuleBasedStateMachine):
         else:
             assert response.status_code == 404
 
-    @rule(app_id=apps, name=st.text(min_size=1, max_size=20).filter(str.strip))
+    @rule(app_id=apps, name=_VALID_NAMES)
     def update(self, app_id: str, name: str) -> None:
         response = self.http.put(f"{APPLICATIONS}/{app_id}", json={"name": name})
         if app_id in self.model:
