@@ -140,7 +140,7 @@ def fingerprint(public: PublicKeySource) -> str:
 
 
 def pkcs8_pem(private: rsa.RSAPrivateKey) -> str:
-    """The unencrypted PKCS#8 PEM of a private key (``BEGIN PRIVATE KEY``), Vonage's form."""
+    """The unencrypted PKCS#8 PEM of a private key, Vonage's form."""
     return private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -164,8 +164,8 @@ class _KeyText:
 def load_private_key(source: PrivateKeySource) -> rsa.RSAPrivateKey:
     """Load an RSA private key from PEM text or a file, explaining any problem.
 
-    Accepts PKCS#8 (``BEGIN PRIVATE KEY``, what Vonage hands out) and PKCS#1
-    (``BEGIN RSA PRIVATE KEY``). A ``str`` containing ``-----BEGIN`` is PEM text (literal
+    Accepts PKCS#8 PEM (what Vonage hands out) and PKCS#1 PEM
+    (the older RSA-only form). A ``str`` containing ``-----BEGIN`` is PEM text (literal
     ``\\n`` sequences, as in an environment variable, are understood); any other short
     one-line ``str`` or a ``Path`` is a file path. Raises :class:`KeyHandlingError`, never
     showing the key, for: a missing, unreadable or empty file; text that is not PEM; a public
