@@ -151,3 +151,35 @@ def test_a_large_flat_document_is_fast() -> None:
     assert len(loads(big_string, subject="x")["name"]) == 20_000_000
     assert len(loads(many, subject="x")) == 100_000
     assert time.perf_counter() - started < 5
+
+
+def _true_depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_true_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_true_depth(v) for v in value), default=0)
+    return 0
+
+
+def _nested(depth: int, leaf: Any, wrappers: str) -> Any:
+    """``leaf`` inside ``depth`` containers, list or object by ``wrappers``' letters."""
+    value = leaf
+    for level in range(depth):
+        value = [value] if wrappers[level % len(wrappers)] == "l" else {"k[{": value}
+    return value
+
+
+# Strings that could fool a text scan: brackets, escaped quotes and backslash runs.
+_TRICKY_STRINGS = ["", "[[[", "}}]]", '"', '\\"[', "\\", "\\\\", '\\\\"{{', "\u00e9[", "\ud83d]"]
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH - 1, MAX_JSON_DEPTH, MAX_JSON_DEPTH + 1])
+@pytest.mark.parametrize("wrappers", ["l", "o", "lo", "ool"])
+@pytest.mark.parametrize("leaf", _TRICKY_STRINGS)
+def test_fast_depth_check_agrees_with_the_true_depth(depth: int, wrappers: str, leaf: str) -> None:
+    # Siblings full of tricky strings and wide shallow arrays around the deep branch, so
+    # the byte scan (not the bracket-count shortcut) decides.
+    document = {"wide": [[leaf, {"x": leaf}]] * 60, "deep": _nested(depth - 1, leaf, wrappers)}
+    for text in (json.dumps(document), json.dumps(document, ensure_ascii=False)):
+        verdict = nesting_problem(text)
+        assert (verdict is None) == (_true_depth(document) <= MAX_JSON_DEPTH), text[:200]

@@ -28,7 +28,6 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from itertools import accumulate
 from typing import Any
 
 from vonage_widgets.errors import FieldError, ValidationError
@@ -52,10 +51,12 @@ _DEPTH_RULE = f"arrays and objects may nest at most {MAX_JSON_DEPTH} levels"
 _BOM = "\ufeff"
 # A JSON string (the unrolled form scans fast, even through a 20 MB string), or a bracket.
 _STRING_PATTERN = r'"[^"\\]*(?:\\.[^"\\]*)*"'
-_STRING = re.compile(_STRING_PATTERN, re.DOTALL)
 _STRING_OR_BRACKET = re.compile(_STRING_PATTERN + r"|[\[\]{}]", re.DOTALL)
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+# For the byte scan of _depth_at_most_limit: braces read as square brackets, and every byte
+# but quotes and brackets deleted; then a string is a quoted run of brackets.
+_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
+_NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'"[]{}')
+_QUOTED = re.compile(rb'"[^"]*"')
 # Only these can produce a lone surrogate: an escape \uD800-\uDFFF, or one already in a str.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -137,9 +138,7 @@ def _too_deep_at(text: str) -> int | None:
     """Offset of the first bracket nested deeper than the limit, or None."""
     if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
         return None  # too few brackets to be too deep
-    # Fast pass, in C loops: drop strings, keep brackets, take the running depth's maximum.
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    if max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) <= MAX_JSON_DEPTH:
+    if _depth_at_most_limit(text):
         return None
     depth = 0  # slow pass, only for a document being refused: where the limit is passed
     for match in _STRING_OR_BRACKET.finditer(text):
@@ -151,6 +150,33 @@ def _too_deep_at(text: str) -> int | None:
         elif lexeme in _CLOSING:
             depth -= 1  # unbalanced brackets are json.loads's to report
     return None
+
+
+def _depth_at_most_limit(text: str) -> bool:
+    """True when ``text`` surely nests at most the limit; False means "look closer".
+
+    Every step is one C loop over bytes (a list page of 100 applications, ~90 kB, takes
+    ~0.1 ms; the regex scan it replaced took ~1.3 ms, most of the cost of reading a page):
+
+    1. Escaped backslashes, then escaped quotes, are removed, so every ``"`` left opens or
+       closes a string.
+    2. Everything but quotes and brackets is deleted, and ``{}`` become ``[]`` (for nesting
+       depth the kind of bracket does not matter; mismatches are the parser's to report).
+    3. Strings are dropped: as ``""`` pairs when no string holds a bracket (then no quote is
+       left over), else by a regex over the few bytes left.
+    4. Each pass of ``replace(b"[]", b"")`` removes exactly the innermost level, so the
+       document nests at most the limit when that many passes empty it.
+    """
+    raw = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")
+    marks = raw.translate(_AS_SQUARE, _NOT_STRUCTURE)
+    structure = marks.replace(b'""', b"")
+    if b'"' in structure:
+        structure = _QUOTED.sub(b"", marks)
+    for _ in range(MAX_JSON_DEPTH):
+        if not structure:
+            return True
+        structure = structure.replace(b"[]", b"")
+    return not structure
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
