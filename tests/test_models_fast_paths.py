@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,43 @@ def _accepts(check: Any, value: str) -> bool:
     except PydanticCustomError:
         return False
     return True
+
+
+# -- application names -----------------------------------------------------------------------
+
+
+def _name_rule(value: str) -> str | None:
+    """The name rule written plainly, without the printable-ASCII shortcut: the error type."""
+    if not value.strip():
+        return "blank_name"
+    if any(
+        ord(c) < 0x20
+        or 0x7F <= ord(c) <= 0x9F
+        or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        for c in value
+    ):
+        return "name_characters"
+    if all(unicodedata.category(c) in ("Cf", "Zs", "Zl", "Zp") or c.isspace() for c in value):
+        return "blank_name"
+    return None
+
+
+name_like = st.text(
+    st.sampled_from([" ", "a", "~", "\t", "\x00", "\x85", "\u200b", "\u202e", "\u3000", "é"])
+    | st.characters(),
+    max_size=8,
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(name_like)
+def test_the_name_check_decides_like_the_plain_rule(name: str) -> None:
+    verdict: str | None = None
+    try:
+        application._check_name(name)
+    except PydanticCustomError as error:
+        verdict = error.type
+    assert verdict == _name_rule(name)
 
 
 # -- webhook addresses -----------------------------------------------------------------------

@@ -77,19 +77,34 @@ def capabilities_table(apps: Iterable[Application]) -> pd.DataFrame:
     catalog order (voice, messages, rtc, verify, vbc), then every unknown capability seen in
     ``apps``, sorted by name. Rows are sorted by name (case-insensitive), then id.
     """
+    # One pass, column by column: a listing of 10,000 applications spends ~5 us per row
+    # here, so no per-row list, tuple or set is built for the (common) known capabilities.
     ids: list[str | None] = []
     names: list[str] = []
-    present: list[frozenset[str]] = []
-    for app in apps:
+    known: dict[str, list[bool]] = {name: [] for name in KNOWN_CAPABILITIES}
+    unknown_at: dict[int, list[str]] = {}  # row -> unknown capabilities it has (rare)
+    for row, app in enumerate(apps):
         ids.append(app.id)
         names.append(app.name)
-        present.append(frozenset(name for name, _ in present_capabilities(app)))
-    unknown = sorted(frozenset().union(*present).difference(KNOWN_CAPABILITIES))
+        caps = app.capabilities
+        for name, column in known.items():
+            column.append(caps is not None and getattr(caps, name, None) is not None)
+        extra = caps.model_extra if caps is not None else None
+        if extra:
+            unknown_at[row] = [k for k, v in extra.items() if v is not None]
+    unknown = sorted({name for found in unknown_at.values() for name in found} - set(known))
     dtypes: dict[str, str] = {"application_id": TEXT, "application": TEXT}
     columns: dict[str, list[Any]] = {"application_id": ids, "application": names}
-    for name in (*KNOWN_CAPABILITIES, *unknown):
+    for name in KNOWN_CAPABILITIES:
         dtypes[name] = "bool"
-        columns[name] = [name in found for found in present]
+        columns[name] = known[name]
+    for name in unknown:
+        dtypes[name] = "bool"
+        columns[name] = [False] * len(ids)
+    for row, found in unknown_at.items():
+        for name in found:
+            if name in dtypes and name not in known:
+                columns[name][row] = True
     frame = typed_frame(columns, dtypes)
     return sort_rows(frame, ["application", "application_id"], text_keys=["application"])
 
