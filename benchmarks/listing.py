@@ -2,26 +2,39 @@
 
 Compared, against the same seeded sandbox database:
 
-* ours: ``VonageClient.applications.list_all`` (page 1, then the rest on
-  ``client.PAGE_WORKERS`` threads) + ``tables.capabilities_table``, over http and https;
-  and the sequential ``iter`` for scale;
+* ours: ``capabilities_table(client.applications.iter_all())`` (page 1, then the rest on
+  ``client.PAGE_WORKERS`` threads, each page read and dropped in turn: what the docs
+  recommend for a table of a large account) and ``list_all`` + ``capabilities_table``
+  (every model kept); plus the sequential ``iter`` for scale;
 * the official SDK: ``application.list_applications`` page by page until ``next_page`` is
   None, then a DataFrame of the same columns, over https (the SDK always uses TLS);
 * the floor: the sandbox building the same pages in-process (store query, response bodies,
   JSON encoding) with no HTTP, and that plus the client's parsing and the table, which is
   as fast as listing can be with this code: the end-to-end figures are reported against it.
 
-The sandbox runs in this process (as in a notebook kernel), so client and server share the
-GIL and the 2 cores; that is the situation a user meets.
+Two set-ups, both measured:
+
+* the sandbox in its own process, started with ``vonage-widgets sandbox --tls``: this is how
+  ``make lab`` runs it (the lab process serves the sandbox, each notebook kernel is a
+  client), and how a tutorial uses ``vonage-widgets sandbox``. Client and server have a
+  core each, so fetching pages concurrently overlaps the server's work with the client's.
+  The brief's 2x target is judged here.
+* the sandbox embedded in this process (a notebook without the lab): client and server share
+  one GIL, so concurrency cannot overlap their Python work; reported for comparison.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import subprocess
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +53,7 @@ from benchmarks._measure import (
 from benchmarks._report import Figure
 from vonage_widgets.client import PAGE_WORKERS, VonageClient
 from vonage_widgets.models import Application, ApplicationPage
-from vonage_widgets.sandbox import Sandbox
+from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET, Sandbox
 from vonage_widgets.sandbox import applications as sandbox_apps
 from vonage_widgets.sandbox.ids import Clock, IdFactory
 from vonage_widgets.sandbox.store import Store
@@ -54,6 +67,8 @@ __all__ = [
     "ours_table",
     "run",
     "sdk_table",
+    "separate_sandbox",
+    "streamed_table",
 ]
 
 SDK_CAPABILITIES = ("voice", "messages", "rtc", "verify", "vbc")
@@ -101,6 +116,11 @@ def ours_table(client: VonageClient, page_size: int, *, concurrent: bool = True)
     return capabilities_table(apps)
 
 
+def streamed_table(client: VonageClient, page_size: int) -> pd.DataFrame:
+    """The lean way to tabulate a large account: pages stream into the table and are dropped."""
+    return capabilities_table(client.applications.iter_all(page_size))
+
+
 def sdk_table(vonage: Vonage, page_size: int, max_pages: int) -> pd.DataFrame:
     """The official SDK's page loop, then a DataFrame with the same columns as ours."""
     rows: list[dict[str, Any]] = []
@@ -133,6 +153,71 @@ def _ca_bundle(ca_file: str) -> Iterator[None]:
             os.environ["REQUESTS_CA_BUNDLE"] = old
 
 
+@dataclass(frozen=True)
+class RunningSandbox:
+    """What a client needs of a sandbox running in another process."""
+
+    url: str
+    api_key: str
+    api_secret: str
+    ca_file: str
+
+
+_STARTED = re.compile(r"running at (?P<url>https://\S+)")
+_CA_FILE = re.compile(r"CA file:\s+(?P<path>\S+)")
+_START_TIMEOUT_S = 60.0
+
+
+@contextmanager
+def separate_sandbox(db_path: Path) -> Iterator[RunningSandbox]:
+    """``vonage-widgets sandbox --tls`` on ``db_path`` in a child process, as ``make lab`` runs it.
+
+    The CLI prints its URL and CA file once it serves; the child is stopped with SIGTERM
+    (its documented clean stop) and killed if it does not stop in time.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "vonage_widgets.cli",
+        "sandbox",
+        "--tls",
+        "--host",
+        "127.0.0.1",
+        "--db",
+        str(db_path),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VONAGE_SANDBOX_")}
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
+    watchdog = threading.Timer(_START_TIMEOUT_S, child.kill)  # a hung start ends the read
+    watchdog.start()
+    try:
+        assert child.stdout is not None
+        url = ca_file = None
+        lines: list[str] = []
+        while ca_file is None:  # the CLI prints the URL first, then the CA file
+            line = child.stdout.readline()
+            if not line:
+                raise RuntimeError("the sandbox CLI stopped before serving:\n" + "".join(lines))
+            lines.append(line)
+            if started := _STARTED.search(line):
+                url = started["url"]
+            if found := _CA_FILE.search(line):
+                ca_file = found["path"]
+        watchdog.cancel()
+        assert url is not None
+        yield RunningSandbox(url, DEFAULT_API_KEY, DEFAULT_API_SECRET, ca_file)
+    finally:
+        watchdog.cancel()
+        child.terminate()
+        try:
+            child.wait(timeout=_START_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
 def _timed(build: Callable[[], pd.DataFrame], expected_rows: int, runs: int) -> float:
     """Best time of ``runs`` builds, checking each one is complete."""
     best = float("inf")
@@ -152,7 +237,7 @@ def _timed(build: Callable[[], pd.DataFrame], expected_rows: int, runs: int) -> 
     return best
 
 
-def _sdk_client(sandbox: Sandbox) -> Vonage:
+def _sdk_client(sandbox: Sandbox | RunningSandbox) -> Vonage:
     host = sandbox.url.removeprefix("https://")
     return Vonage(
         Auth(api_key=sandbox.api_key, api_secret=sandbox.api_secret),
@@ -208,6 +293,18 @@ def run(scale: Scale) -> list[Figure]:
             floor_s = _timed(lambda: floor_table(bodies), n, runs)
             with VonageClient(sandbox.api_key, sandbox.api_secret, api_host=sandbox.url) as c:
                 http_s = _timed(lambda: ours_table(c, size), n, runs)
+        # The sandbox in its own process, as `make lab` runs it: the brief's comparison.
+        with separate_sandbox(db_path) as lab:
+            with VonageClient(
+                lab.api_key, lab.api_secret, api_host=lab.url, verify=lab.ca_file
+            ) as c:
+                c.applications.list(1, 1)  # connect and load the code paths first
+                lab_streamed_s = _timed(lambda: streamed_table(c, size), n, runs)
+                lab_list_all_s = _timed(lambda: ours_table(c, size), n, runs)
+            with _ca_bundle(lab.ca_file):
+                vonage = _sdk_client(lab)
+                lab_sdk_s = _timed(lambda: sdk_table(vonage, size, pages + 1), n, runs)
+        # The sandbox embedded in this process (one GIL for client and server).
         with Sandbox(db=db_path, tls=True) as sandbox:
             ca_file = sandbox.ca_file
             assert ca_file is not None
@@ -215,6 +312,7 @@ def run(scale: Scale) -> list[Figure]:
                 sandbox.api_key, sandbox.api_secret, api_host=sandbox.url, verify=ca_file
             ) as c:
                 https_s = _timed(lambda: ours_table(c, size), n, runs)
+                streamed_s = _timed(lambda: streamed_table(c, size), n, runs)
                 serial_s = _timed(lambda: ours_table(c, size, concurrent=False), n, runs)
             with _ca_bundle(ca_file):
                 vonage = _sdk_client(sandbox)
@@ -227,7 +325,10 @@ def run(scale: Scale) -> list[Figure]:
 
     floor_rate = n / (build_s + floor_s)
     sdk_rate = n / sdk_s
+    lab_sdk_rate = n / lab_sdk_s
     what = f"{n:,} apps, {pages} pages of {size}"
+    lab = "sandbox in its own process (vonage-widgets sandbox --tls, as make lab runs it)"
+    embedded = "sandbox embedded in this process (one GIL)"
     return [
         Figure(
             f"{_BENCH}: floor, sandbox builds the pages in-process",
@@ -239,12 +340,62 @@ def run(scale: Scale) -> list[Figure]:
             f"{_BENCH}: floor, + client parse + capabilities_table",
             floor_rate,
             "apps/s",
-            notes=f"pages above, then json.loads + ApplicationPage.from_api + table, no HTTP "
-            f"({build_s + floor_s:.2f} s)",
+            notes=f"pages above, then JSON guard + ApplicationPage.from_api + table, no HTTP, "
+            f"one thread ({build_s + floor_s:.2f} s; client side {floor_s:.2f} s)",
             extra={"client_side_s": floor_s, "server_side_s": build_s},
         ),
         Figure(
-            f"{_BENCH}: ours http, list_all + capabilities_table",
+            f"{_BENCH}: ours https, iter_all streamed into the table, own-process sandbox",
+            n / lab_streamed_s,
+            "apps/s",
+            baseline=lab_sdk_rate,
+            notes=f"baseline: official SDK, same sandbox; {lab}; {PAGE_WORKERS} page threads, "
+            f"keep-alive; {n / lab_streamed_s / floor_rate:.2f}x the one-thread floor "
+            f"({lab_streamed_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: ours https, list_all + capabilities_table, own-process sandbox",
+            n / lab_list_all_s,
+            "apps/s",
+            baseline=lab_sdk_rate,
+            notes=f"baseline: official SDK, same sandbox; keeps all {n:,} models "
+            f"({lab_list_all_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: official SDK https, page loop + DataFrame, own-process sandbox",
+            lab_sdk_rate,
+            "apps/s",
+            notes=f"vonage {_sdk_version()}; {lab}; drops unknown capabilities ({lab_sdk_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: ours https, iter_all streamed into the table, embedded sandbox",
+            n / streamed_s,
+            "apps/s",
+            baseline=sdk_rate,
+            notes=f"baseline: official SDK, same sandbox; {embedded} ({streamed_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: ours https, list_all + capabilities_table, embedded sandbox",
+            n / https_s,
+            "apps/s",
+            baseline=sdk_rate,
+            notes=f"baseline: official SDK, same sandbox ({https_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: ours https, sequential iter + capabilities_table, embedded sandbox",
+            n / serial_s,
+            "apps/s",
+            baseline=sdk_rate,
+            notes=f"baseline: official SDK, same sandbox; one page at a time ({serial_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: official SDK https, page loop + DataFrame, embedded sandbox",
+            sdk_rate,
+            "apps/s",
+            notes=f"vonage {_sdk_version()}; {embedded} ({sdk_s:.2f} s)",
+        ),
+        Figure(
+            f"{_BENCH}: ours http, list_all + capabilities_table, embedded sandbox",
             n / http_s,
             "apps/s",
             baseline=floor_rate,
@@ -252,33 +403,12 @@ def run(scale: Scale) -> list[Figure]:
             f"{PAGE_WORKERS} page threads, keep-alive ({http_s:.2f} s)",
         ),
         Figure(
-            f"{_BENCH}: ours https, list_all + capabilities_table",
-            n / https_s,
-            "apps/s",
-            baseline=sdk_rate,
-            notes=f"baseline: official SDK https; sandbox closes TLS connections per "
-            f"request ({https_s:.2f} s)",
-        ),
-        Figure(
-            f"{_BENCH}: ours https, sequential iter + capabilities_table",
-            n / serial_s,
-            "apps/s",
-            baseline=sdk_rate,
-            notes=f"baseline: official SDK https; one page at a time ({serial_s:.2f} s)",
-        ),
-        Figure(
-            f"{_BENCH}: official SDK https, page loop + DataFrame",
-            sdk_rate,
-            "apps/s",
-            notes=f"vonage {_sdk_version()}; drops unknown capabilities ({sdk_s:.2f} s)",
-        ),
-        Figure(
             f"{_BENCH}: peak RSS growth, ours https",
             memory["ours"].mib,
             "MiB",
             baseline=memory["sdk"].mib,
-            notes=f"baseline: official SDK; whole process incl. the in-process sandbox "
-            f"({memory['ours'].method})",
+            notes=f"baseline: official SDK; list_all keeps every model; whole process incl. "
+            f"the embedded sandbox ({memory['ours'].method})",
         ),
         Figure(
             f"{_BENCH}: peak RSS growth, ours https, iter streamed into the table",

@@ -32,7 +32,7 @@ SMOKE = Scale.smoke()
 
 # Benchmark -> (how many figures it reports at smoke scale, the units it may use).
 EXPECTED: dict[str, tuple[int, set[str]]] = {
-    "listing": (8, {"apps/s", "MiB"}),
+    "listing": (12, {"apps/s", "MiB"}),
     "sandbox": (2 * 5 + 1, {"req/s"}),
     "imports": (len(SMOKE.import_targets), {"ms"}),
     "form": (2, {"ms"}),
