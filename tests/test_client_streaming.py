@@ -15,13 +15,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+import vonage_widgets.client as client_module
 from tests.client_helpers import Recorder, json_reply, query
 from tests.test_client_applications import account_of, client_for, hal_page
 from tests.test_client_numbers import client_for as numbers_client_for
 from tests.test_client_numbers import owned
 from vonage_widgets.client import PAGE_WINDOW, PAGE_WORKERS
 from vonage_widgets.errors import ServerError
-from vonage_widgets.models import Application
+from vonage_widgets.models import Application, ApplicationPage
 
 _WAIT = 5.0  # seconds any worker may block in these tests, so a bug cannot hang the suite
 
@@ -213,6 +214,25 @@ def test_iter_all_never_pauses_the_collector(gc_on: None) -> None:
         for _ in client.applications.iter_all(page_size=2):
             seen.append(gc.isenabled())  # the caller's code between items runs as usual
     assert seen == [True] * 9
+
+
+def test_reading_a_page_pauses_the_collector_even_in_iter_all(
+    gc_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Decoding a page only builds objects that live until the page is read; the pause ends
+    # before the caller's code runs (the test above).
+    paused_while_reading: list[bool] = []
+    read_page = client_module.ApplicationPage.from_api
+
+    def recording_from_api(data: object) -> ApplicationPage:
+        paused_while_reading.append(not gc.isenabled())
+        return read_page(data)
+
+    monkeypatch.setattr(client_module.ApplicationPage, "from_api", recording_from_api)
+    with client_for(account_of(9)) as client:
+        assert len(list(client.applications.iter_all(page_size=2))) == 9
+    assert paused_while_reading == [True] * 5
+    assert gc.isenabled()
 
 
 def test_a_collector_switched_off_by_the_caller_stays_off(gc_on: None) -> None:

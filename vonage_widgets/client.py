@@ -683,8 +683,15 @@ def _looks_private(text: str | bytes) -> bool:
 
 
 def _application_page(response: httpx.Response) -> ApplicationPage:
-    """Read a ``GET /v2/applications`` answer (raises ValidationError / ApiError)."""
-    return ApplicationPage.from_api(_json_object(response))
+    """Read a ``GET /v2/applications`` answer (raises ValidationError / ApiError).
+
+    The collector is paused while one page is decoded and modelled (a few milliseconds):
+    a page of 100 makes ~5,000 objects that all live until the page is read, so collecting
+    on the way only moves them up the generations, and that cost ~20% of streaming a large
+    account into a table (benchmarks/listing.py). See :func:`_gc_paused`.
+    """
+    with _gc_paused():
+        return ApplicationPage.from_api(_json_object(response))
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:
@@ -837,7 +844,7 @@ def _raise_for_error_code(
 
 
 class _GcPause:
-    """Counts the ``list_all`` calls running, so concurrent ones pause the collector once."""
+    """Counts the pauses running, so nested and concurrent ones pause the collector once."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -850,16 +857,17 @@ _GC_PAUSE = _GcPause()
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector while ``list_all`` builds its list.
+    """Pause CPython's cyclic garbage collector while a listing builds objects that live on.
 
     Why: the collector re-scans every live object each time the tracked heap has grown by a
     quarter. Building 10,000 applications (~20 tracked objects each) in a kernel already
     holding pandas and friends set off 4-5 full collections, ~40% of ``list_all``'s time
     (benchmarks/listing.py), and none of what is built is garbage. Paused, the heap is
-    scanned once afterwards, as usual. Only for ``list_all``, whose duration this module
-    controls (``iter_all`` hands control to the caller between items, so it never pauses).
-    The collector is switched back on only if it was on, once the last concurrent
-    ``list_all`` ends; reference counting frees everything else as usual meanwhile.
+    scanned once afterwards, as usual. Used only around work whose duration this module
+    controls: the whole of ``list_all``, and the decoding of one list page (so ``iter_all``,
+    which hands control to the caller between items, pauses only while it reads a page).
+    Pauses nest and may overlap across threads: the collector is switched back on only if
+    it was on, once the last one ends; reference counting frees everything else meanwhile.
     """
     with _GC_PAUSE.lock:
         if _GC_PAUSE.active == 0:
