@@ -21,6 +21,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy vonage_widgets benchmarks
 
 unit: $(STAMP)
 	$(BIN)/pytest tests --ignore=tests/ui

@@ -327,7 +327,7 @@ def run(scale: Scale) -> list[Figure]:
     sdk_rate = n / sdk_s
     lab_sdk_rate = n / lab_sdk_s
     what = f"{n:,} apps, {pages} pages of {size}"
-    lab = "sandbox in its own process (vonage-widgets sandbox --tls, as make lab runs it)"
+    apart = "sandbox in its own process (vonage-widgets sandbox --tls, as make lab runs it)"
     embedded = "sandbox embedded in this process (one GIL)"
     return [
         Figure(
@@ -349,7 +349,7 @@ def run(scale: Scale) -> list[Figure]:
             n / lab_streamed_s,
             "apps/s",
             baseline=lab_sdk_rate,
-            notes=f"baseline: official SDK, same sandbox; {lab}; {PAGE_WORKERS} page threads, "
+            notes=f"baseline: official SDK, same sandbox; {apart}; {PAGE_WORKERS} page threads, "
             f"keep-alive; {n / lab_streamed_s / floor_rate:.2f}x the one-thread floor "
             f"({lab_streamed_s:.2f} s)",
         ),
@@ -365,7 +365,8 @@ def run(scale: Scale) -> list[Figure]:
             f"{_BENCH}: official SDK https, page loop + DataFrame, own-process sandbox",
             lab_sdk_rate,
             "apps/s",
-            notes=f"vonage {_sdk_version()}; {lab}; drops unknown capabilities ({lab_sdk_s:.2f} s)",
+            notes=f"vonage {_sdk_version()}; {apart}; drops unknown capabilities "
+            f"({lab_sdk_s:.2f} s)",
         ),
         Figure(
             f"{_BENCH}: ours https, iter_all streamed into the table, embedded sandbox",

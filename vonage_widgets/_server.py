@@ -84,7 +84,8 @@ class BackgroundServer:
             timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        # No signal handlers to switch off: uvicorn installs them only in the main thread,
+        # and this server runs in its own (Ctrl-C stays with the notebook or the CLI).
         self._server = server
         self._thread = threading.Thread(
             target=lambda: asyncio.run(server.serve(sockets=[sock])),

@@ -888,7 +888,7 @@ def _stream_pages(
     fetch: Callable[[int], httpx.Response],
     read: Callable[[httpx.Response], builtins.list[_T]],
     progress: ProgressCallback | None,
-) -> Iterator[_T]:
+) -> Generator[_T, None, None]:
     """Page 1's items, then pages 2..n fetched concurrently and yielded in page order.
 
     ``first_page()`` returns page 1's items and how many pages there are. ``fetch(n)``

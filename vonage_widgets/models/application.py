@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 from urllib.parse import urlsplit
 
 import pydantic
@@ -473,8 +473,8 @@ class Capabilities(OptionalWireModel):
     @model_validator(mode="wrap")
     @classmethod
     def _check_extra_capabilities(
-        cls, data: Any, handler: ModelWrapValidatorHandler[Capabilities]
-    ) -> Capabilities:
+        cls, data: Any, handler: ModelWrapValidatorHandler[Self]
+    ) -> Self:
         if type(data) is not dict and not isinstance(data, Mapping):
             return handler(data)  # pydantic says "must be a JSON object"
         if _EXTRA_NAMES.isdisjoint(data):
