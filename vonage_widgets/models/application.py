@@ -472,9 +472,7 @@ class Capabilities(OptionalWireModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _check_extra_capabilities(
-        cls, data: Any, handler: ModelWrapValidatorHandler[Self]
-    ) -> Self:
+    def _check_extra_capabilities(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
         if type(data) is not dict and not isinstance(data, Mapping):
             return handler(data)  # pydantic says "must be a JSON object"
         if _EXTRA_NAMES.isdisjoint(data):
