@@ -5,34 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from vonage import Auth, HttpClientOptions, Vonage
+from vonage import Vonage
 from vonage_numbers import ListOwnedNumbersFilter, UpdateNumberParams
 
 from tests.linking_helpers import VOICE_ONLY, VOICE_SMS, outcomes
-from tests.sandbox_helpers import voice_app
+from tests.sandbox_helpers import tls_sandbox, voice_app, vonage
 from vonage_widgets.client import VonageClient
 from vonage_widgets.linking import link_numbers, unlink_numbers
 from vonage_widgets.models import Application
 from vonage_widgets.sandbox import Sandbox
 from vonage_widgets.widgets.number_linker import NumberLinker
 
-
-@pytest.fixture
-def tls_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(tls=True) as running:
-        assert running.url.startswith("https://127.0.0.1:")
-        yield running
-
-
-@pytest.fixture
-def vonage(tls_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Vonage:
-    assert tls_sandbox.ca_file is not None
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", tls_sandbox.ca_file)
-    host = tls_sandbox.url.removeprefix("https://")
-    return Vonage(
-        Auth(api_key=tls_sandbox.api_key, api_secret=tls_sandbox.api_secret),
-        HttpClientOptions(api_host=host, rest_host=host),
-    )
+__all__ = ["tls_sandbox", "vonage"]  # fixtures used here
 
 
 @pytest.fixture

@@ -121,8 +121,9 @@ _BAD_JSON = [
         "",
         "nested too deeply",
     ),
-    Case("lone surrogate in a value", b'{"name": "\\ud800"}', "", "surrogate"),
-    Case("lone surrogate in a key", b'{"name": "x", "\\udfff": 1}', "", "surrogate"),
+    # A lone surrogate is reported at its string's path (the key shown escaped).
+    Case("lone surrogate in a value", b'{"name": "\\ud800"}', "name", "surrogate"),
+    Case("lone surrogate in a key", b'{"name": "x", "\\udfff": 1}', "\\udfff", "surrogate"),
 ]
 _WRONG_TYPES = [
     Case("name number", _body(name=5), "name", "must be a string"),

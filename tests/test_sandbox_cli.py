@@ -109,3 +109,41 @@ def test_parser_has_the_sandbox_command_and_refuses_half_credentials(
         main([])  # a command is required
     assert main(["sandbox", "--api-key", "only-a-key", "--db", "temp"]) == 2
     assert "both --api-key and --api-secret" in capsys.readouterr().err
+
+
+def test_db_default_lives_in_vonage_widgets_home_when_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("VONAGE_WIDGETS_SANDBOX_DB", "VONAGE_WIDGETS_SANDBOX_URL", "VONAGE_WIDGETS_SEED"):
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "home"
+    database = home / "sandbox.sqlite3"
+    with _running("--db", "default", env={"VONAGE_WIDGETS_HOME": str(home)}) as (banner, url):
+        assert f"  Database:    {database}" in banner
+        created = httpx.post(
+            url + "/v2/applications", json={"name": "kept"}, auth=("sandbox", "sandbox-secret")
+        )
+        assert created.status_code == 201
+    assert database.is_file()
+    # The workbook's shared sandbox reads the same file.
+    from vonage_widgets.workbook import Workbook
+
+    with Workbook(sandbox=True, home=home) as workbook:
+        names = [app.name for app in workbook.client.applications.iter()]
+    assert names == ["kept"]
+
+
+def test_db_default_without_vonage_widgets_home_is_the_user_data_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import platformdirs
+
+    from vonage_widgets.cli.sandbox import _database
+
+    monkeypatch.delenv("VONAGE_WIDGETS_HOME", raising=False)
+    expected = Path(platformdirs.user_data_dir("vonage-widgets")) / "sandbox.sqlite3"
+    assert _database("default") == expected
+    monkeypatch.setenv("VONAGE_WIDGETS_HOME", "~/vw-home")
+    assert _database("default") == Path.home() / "vw-home" / "sandbox.sqlite3"
+    assert _database("temp") is None
+    assert _database("x.db") == "x.db"

@@ -246,29 +246,42 @@ def test_400_for_a_private_key_as_public_key_never_echoes_it(sandbox: Sandbox) -
 
 
 @pytest.mark.parametrize(
-    ("content", "reason"),
+    ("content", "name", "reason"),
     [
-        (b"", "empty"),
-        (b"{not json", "not valid JSON"),
-        (b"[1, 2]", "JSON object"),
-        (b'"name"', "JSON object"),
-        (b'{"name": NaN}', "NaN"),
-        (b'{"name": "x", "n": 1e999}', "too large"),
-        (b"\xff\xfe", "UTF-8"),
-        (b'{"name": "x", "note": "\\ud800"}', "surrogate"),
-        (b"[" * 100_000 + b"]" * 100_000, "nested"),
+        (b"", "", "the request body is empty"),
+        (b"{not json", "", "the request body is not valid JSON: Expecting property name"),
+        (b"[1, 2]", "", "JSON object"),
+        (b'"name"', "", "JSON object"),
+        (b'{"name": NaN}', "", "the request body is not valid JSON: NaN is not a JSON number"),
+        (b'{"name": "x", "n": 1e999}', "", "the number 1e999 is too large"),
+        (b'{"name": "x", "n": ' + b"7" * 4301 + b"}", "", "at most 4300 digits"),
+        (b"\xff\xfe", "", "the request body is not UTF-8 text (bad byte at offset 0)"),
+        (b"\xef\xbb\xbf{}", "", "not valid JSON: it starts with a byte order mark"),
+        (b'{"name": "x", "note": "\\ud800"}', "note", "no lone surrogates"),
+        (b"[" * 100_000 + b"]" * 100_000, "", "nested too deeply: arrays and objects may nest"),
+        (b"[" * 101 + b"]" * 101, "", "at most 100 levels (level 101 opens at line 1, column 101)"),
     ],
 )
 def test_400_for_bodies_that_are_not_json_objects(
-    sandbox: Sandbox, content: bytes, reason: str
+    sandbox: Sandbox, content: bytes, name: str, reason: str
 ) -> None:
     with client(sandbox) as http:
         response = http.post(
             "/v2/applications", content=content, headers={"content-type": "application/json"}
         )
     body = _problem(response, 400, "#payload-validation")
-    assert body["invalid_parameters"][0]["name"] == ""
+    assert body["invalid_parameters"][0]["name"] == name
     assert reason in body["invalid_parameters"][0]["reason"]
+
+
+def test_a_body_nested_100_levels_is_accepted_as_json(sandbox: Sandbox) -> None:
+    # The limit is MAX_JSON_DEPTH levels: the body itself is one, so 99 more fit.
+    deep: object = 1
+    for _ in range(99):
+        deep = [deep]
+    with client(sandbox) as http:
+        response = http.post("/v2/applications", json={**voice_app("deep"), "x": deep})
+    assert response.status_code == 201, response.text
 
 
 def test_a_crashing_validator_is_a_400_not_a_500(

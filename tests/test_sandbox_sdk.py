@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import inspect
 
 import pytest
 from vonage import Auth, HttpClientOptions, Vonage
@@ -10,28 +10,15 @@ from vonage_application import ApplicationConfig, ListApplicationsFilter
 from vonage_http_client.errors import AuthenticationError, HttpRequestError, NotFoundError
 from vonage_numbers import ListOwnedNumbersFilter, UpdateNumberParams
 
-from tests.sandbox_helpers import client, key_pair, voice_app
+# One HTTPS sandbox for the whole module: these tests tolerate each other's applications.
+from tests.sandbox_helpers import client, key_pair, voice_app, vonage
+from tests.sandbox_helpers import module_tls_sandbox as tls_sandbox
 from vonage_widgets.keys import keys_match
 from vonage_widgets.sandbox import Sandbox
+from vonage_widgets.sandbox.app import build_app
 from vonage_widgets.sandbox.numbers import SEED_NUMBERS
 
-
-@pytest.fixture(scope="module")
-def tls_sandbox() -> Iterator[Sandbox]:
-    with Sandbox(tls=True) as running:
-        assert running.url.startswith("https://127.0.0.1:")
-        yield running
-
-
-@pytest.fixture
-def vonage(tls_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Vonage:
-    assert tls_sandbox.ca_file is not None
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", tls_sandbox.ca_file)
-    host = tls_sandbox.url.removeprefix("https://")
-    return Vonage(
-        Auth(api_key=tls_sandbox.api_key, api_secret=tls_sandbox.api_secret),
-        HttpClientOptions(api_host=host, rest_host=host),
-    )
+__all__ = ["tls_sandbox", "vonage"]  # fixtures used here
 
 
 def _all_applications(vonage: Vonage, page_size: int) -> list[str]:
@@ -183,3 +170,12 @@ def test_numbers_link_failures_are_http_420(vonage: Vonage) -> None:
         vonage.numbers.update_number(UpdateNumberParams(country="GB", msisdn="447700900999"))
     assert not_owned.value.response.status_code == 420
     assert "does not own" in not_owned.value.response.json()["error-code-label"]
+
+
+def test_tls_connections_are_kept_alive(tls_sandbox: Sandbox) -> None:
+    # build_app once took close_connections for TLS (now gone): every connection stays open.
+    assert "close_connections" not in inspect.signature(build_app).parameters
+    with client(tls_sandbox) as http:
+        replies = [http.get("/v2/applications") for _ in range(2)]
+    assert [r.status_code for r in replies] == [200, 200]
+    assert all(r.headers.get("connection", "").lower() != "close" for r in replies)

@@ -9,11 +9,11 @@ is the ``eventUrl`` of the third action.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from vonage_widgets._json import loads
 from vonage_widgets.cli._output import (
     EXIT_CODES_HELP,
     EXIT_INVALID,
@@ -55,7 +55,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def read_json_file(name: str, subject: str) -> Any:
-    """The JSON in file ``name`` (``-`` = stdin); ValidationError naming line and column."""
+    """The JSON in file ``name`` (``-`` = stdin); ValidationError naming line and column.
+
+    Decoded by :func:`vonage_widgets._json.loads`, so every refusal is a ValidationError
+    whose subject is ``subject`` (a lone surrogate at the path of its string).
+    """
     try:
         text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -72,11 +76,8 @@ def read_json_file(name: str, subject: str) -> Any:
         raise ValidationError(
             [FieldError("", f"cannot be read: {reason}")], subject=subject
         ) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        message = f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        raise ValidationError([FieldError("", message)], subject=subject) from None
+    # Names line and column; also refuses deep nesting, huge numbers, NaN, lone surrogates.
+    return loads(text, subject=subject)
 
 
 def run_validate(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
@@ -40,8 +41,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--db",
         default="default",
-        help="SQLite file: a path, 'default' (shared, in the user data folder; the default) "
-        "or 'temp' (a temporary file deleted on exit)",
+        help="SQLite file: a path, 'default' (shared: sandbox.sqlite3 in $VONAGE_WIDGETS_HOME, "
+        "else in the user data folder; the default) or 'temp' (a temporary file deleted on "
+        "exit)",
     )
     parser.add_argument(
         "--tls",
@@ -65,6 +67,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run_sandbox, command_parser=parser)
 
 
+def _database(given: str) -> Path | str | None:
+    """``--db``: ``None`` for 'temp'; for 'default', the file the workbook shares (under
+    ``VONAGE_WIDGETS_HOME`` when set, else the user data folder); else the path given."""
+    if given == "temp":
+        return None
+    if given == "default":
+        from vonage_widgets.sandbox import DEFAULT_DB_NAME
+        from vonage_widgets.workbook import default_home
+
+        return default_home() / DEFAULT_DB_NAME
+    return given
+
+
 def run_sandbox(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Serve until Ctrl-C or SIGTERM; 0 after a clean stop, 1 if it cannot start, 2 for
     half-given credentials."""
@@ -77,7 +92,7 @@ def run_sandbox(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     accounts = None
     if args.api_key is not None:
         accounts = {args.api_key: args.api_secret}
-    db = None if args.db == "temp" else args.db
+    db = _database(args.db)
     try:
         sandbox = Sandbox(
             host=args.host, port=args.port, db=db, accounts=accounts, seed=args.seed, tls=args.tls

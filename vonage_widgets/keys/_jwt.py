@@ -141,7 +141,9 @@ def mint_jwt(
     if sub is not None:
         claims["sub"] = sub
     if acl is not None:
-        claims["acl"] = json.loads(json.dumps(acl))  # a deep copy: later edits to acl do not leak
+        # A deep copy (later edits to acl do not leak). json.loads reads only the text
+        # json.dumps just made from the caller's own value: nothing from outside.
+        claims["acl"] = json.loads(json.dumps(acl))
     return encode_token(claims, key, RS256, "RS256")
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from jwt.exceptions import InvalidSignatureError, PyJWTError
 from pydantic import SecretStr
 
+from vonage_widgets._json import loads, lone_surrogate_errors
 from vonage_widgets.errors import FieldError, ValidationError, WebhookSignatureError
 from vonage_widgets.keys._tokens import (
     HS256,
@@ -46,35 +47,46 @@ def payload_hash(payload: bytes | str | Mapping[str, Any] | list[Any]) -> str:
       name, as a mapping holds), serialised the same way.
     * any other JSON value (an already parsed list): serialised the same way.
 
-    Raises :class:`ValidationError` for a body that is not JSON (pass GET parameters as a
-    mapping instead).
+    Raises :class:`ValidationError` naming the rule for a body that is not JSON (pass GET
+    parameters as a mapping instead), or that :func:`vonage_widgets._json.loads` refuses:
+    nesting deeper than 100 levels, huge numbers, ``NaN``, lone surrogates (which could not
+    be hashed as UTF-8 anyway).
     """
     value: Any
     if isinstance(payload, bytes | bytearray | str):
         try:
-            value = json.loads(payload)
-        except ValueError:
+            value = loads(
+                bytes(payload) if isinstance(payload, bytearray) else payload,
+                subject="webhook payload",
+                path="payload",
+            )
+        except ValidationError as error:
+            hint = "pass a JSON body, or the query parameters as a mapping"
             raise ValidationError(
                 [
-                    FieldError(
-                        "payload",
-                        "is not JSON: pass a JSON body, or the query parameters as a mapping",
-                    )
+                    FieldError(e.path, f"{e.message} ({hint})") if e.path == "payload" else e
+                    for e in error.errors
                 ],
-                subject="webhook payload",
+                subject=error.subject,
             ) from None
     elif isinstance(payload, Mapping):
         value = dict(payload.items())
     else:
         value = payload
     try:
-        compact = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError) as error:
+        compact = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in a mapping or list given as such
+        problems = lone_surrogate_errors(value, "payload")
+        raise ValidationError(
+            problems or [FieldError("payload", "must be valid Unicode text")],
+            subject="webhook payload",
+        ) from None
+    except (TypeError, ValueError, RecursionError) as error:
         raise ValidationError(
             [FieldError("payload", f"cannot be serialised as JSON: {error}")],
             subject="webhook payload",
         ) from None
-    return hashlib.sha256(compact.encode("utf-8")).hexdigest()
+    return hashlib.sha256(compact).hexdigest()
 
 
 def _secret_bytes(secret: str | bytes | SecretStr) -> bytes:

@@ -15,6 +15,7 @@ from typing import Any
 from jwt import PyJWS
 from jwt.algorithms import HMACAlgorithm
 
+from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 
 __all__ = [
@@ -46,6 +47,8 @@ def _make_jws(algorithm: str) -> PyJWS:
         jws.register_algorithm("HS256", _AccountSecretHMAC(HMACAlgorithm.SHA256))
     return jws
 
+
+_PAYLOAD = "payload"  # the path of a token's payload in decoding errors
 
 RS256 = _make_jws("RS256")
 HS256 = _make_jws("HS256")
@@ -87,7 +90,21 @@ def encode_token(claims: Mapping[str, Any], key: Any, jws: PyJWS, algorithm: str
 
 
 def claims_from(payload: bytes) -> dict[str, Any]:
-    claims = json.loads(payload)
+    """A token's claims; ValueError (one line naming the rule, never the token) if not JSON.
+
+    Decoded by :func:`vonage_widgets._json.loads`: deep nesting, huge numbers, ``NaN`` and
+    lone surrogates are refused too. The error is a plain ``ValueError`` with one line, so
+    each caller wraps it in its own type (``ValidationError`` on ``token`` for application
+    JWTs, ``WebhookSignatureError`` for signed webhooks).
+    """
+    try:
+        claims = loads(payload, subject="token payload", path=_PAYLOAD)
+    except ValidationError as error:
+        first = error.errors[0]
+        if first.path == _PAYLOAD:
+            raise ValueError(f"the token's payload {first.message}") from None
+        claim = first.path.removeprefix(_PAYLOAD + ".")
+        raise ValueError(f"the token's claim {claim!r} {first.message}") from None
     if not isinstance(claims, dict):
         raise ValueError("the token's payload is not a JSON object")
     return claims

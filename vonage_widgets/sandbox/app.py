@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -35,7 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from vonage_widgets._json import loads, nesting_problem
+from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, NumbersError, ValidationError
 from vonage_widgets.sandbox import applications as apps
 from vonage_widgets.sandbox import numbers
@@ -93,50 +92,39 @@ def _accepts_json(header: str | None) -> bool:
     return False
 
 
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError("a number too large for JSON")
-    return value
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+_BOM = b"\xef\xbb\xbf"
 
 
 def _parse_json(raw: bytes) -> object:
-    """The body as a JSON value; raises ValidationError (path ``""``) when it is not JSON."""
+    """The body as a JSON value; raises ValidationError when it is not JSON.
+
+    Decoded by :func:`vonage_widgets._json.loads` (nesting, number and surrogate rules).
+    A problem of the body as a whole has path ``""`` and a reason starting "the request
+    body"; a lone surrogate is reported at the path of its string. Unlike files, a body
+    may not start with a byte order mark: JSON sent over a network must not [RFC 8259 8.1],
+    and the sandbox is here to catch client mistakes.
+    """
 
     def fail(reason: str) -> ValidationError:
         return ValidationError([FieldError("", reason)], subject="request body")
 
     if not raw.strip():
         raise fail("the request body is empty: send a JSON object with at least a name")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise fail("the request body is not UTF-8 text") from None
-    too_deep = nesting_problem(text)  # json.loads copes with ~1000 levels; the models do not
-    if too_deep is not None:
-        raise fail(f"the request body {too_deep}")
-    try:
-        data = json.loads(text, parse_float=_finite_float, parse_constant=_reject_constant)
-        # "\ud800" is valid JSON but no Unicode text: it could be neither stored nor sent.
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-        return data
-    except UnicodeEncodeError:
+    if raw.startswith(_BOM):
         raise fail(
-            "the request body has an unpaired UTF-16 surrogate escape (like \\ud800)"
+            "the request body is not valid JSON: it starts with a byte order mark (U+FEFF), "
+            "which JSON sent over a network must not"
+        )
+    try:
+        return loads(raw, subject="request body")
+    except ValidationError as error:
+        raise ValidationError(
+            [
+                FieldError("", f"the request body {e.message}") if not e.path else e
+                for e in error.errors
+            ],
+            subject=error.subject,
         ) from None
-    except json.JSONDecodeError as error:
-        raise fail(
-            f"the request body is not valid JSON: {error.msg} "
-            f"(line {error.lineno}, column {error.colno})"
-        ) from None
-    except RecursionError:
-        raise fail("the request body is nested too deeply") from None
-    except ValueError as error:
-        raise fail(f"the request body is not valid JSON: {error}") from None
 
 
 def _form(raw: bytes) -> dict[str, str]:
@@ -437,18 +425,15 @@ def build_app(
     ids: IdFactory,
     *,
     extra_routes: Sequence[BaseRoute] = (),
-    close_connections: bool = False,
 ) -> ASGIApp:
     """The ASGI app of the sandbox.
 
-    ``extra_routes`` lets later features (call simulation) share the host.
-    ``close_connections`` is accepted and ignored: every connection, TLS included, is
-    kept alive. It used to answer each request with ``Connection: close`` because an idle
-    keep-alive TLS client held ``Sandbox.stop()`` until asyncio's TLS shutdown timed out;
-    the server's graceful-shutdown timeout (:mod:`vonage_widgets._server`) now bounds that
-    wait to about 2 s, and a handshake per request cost more than the listing it served.
+    ``extra_routes`` lets later features (call simulation) share the host. Every
+    connection, TLS included, is kept alive: the server's graceful-shutdown timeout
+    (:mod:`vonage_widgets._server`) bounds how long an idle keep-alive TLS client can hold
+    ``Sandbox.stop()`` (about 2 s), and a handshake per request would cost more than the
+    listing it served.
     """
-    del close_connections  # kept only so existing callers need no change
     sandbox = _Sandbox(store, accounts, ids)
     routes: list[BaseRoute] = [
         Route("/v2/applications", sandbox.applications, methods=["GET", "POST"]),

@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-import json
 import ssl
 from typing import Any
 
@@ -28,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from vonage_widgets._json import loads
 from vonage_widgets.errors import ApiError, FieldError, ValidationError
 from vonage_widgets.sandbox.calls import DEFAULT_CALLER, CallLimits, CallSimulator
 from vonage_widgets.sandbox.calls_trace import CallTrace
@@ -95,15 +95,17 @@ class _CallEndpoint:
 
 def _call_body(raw: bytes) -> dict[str, Any]:
     """The JSON body, checked for shape (values are checked by ``simulate``)."""
-    not_object = ValidationError(
-        [FieldError("", "the body must be a JSON object")], subject="simulated call"
-    )
-    try:
-        data = json.loads(raw or b"{}")
-    except ValueError:
-        raise not_object from None
+    try:  # refuses bad JSON, deep nesting, huge numbers, NaN and lone surrogates
+        data = loads(raw, subject="simulated call") if raw.strip() else {}
+    except ValidationError as error:  # a lone surrogate keeps the path of its string
+        raise ValidationError(
+            [FieldError("", f"the body {e.message}") if not e.path else e for e in error.errors],
+            subject=error.subject,
+        ) from None
     if not isinstance(data, dict):
-        raise not_object
+        raise ValidationError(
+            [FieldError("", "the body must be a JSON object")], subject="simulated call"
+        )
     problems = [
         FieldError(str(key), "is not a parameter of a simulated call")
         for key in data

@@ -159,13 +159,7 @@ class Sandbox:
                 certfile, keyfile = str(files.cert_file), str(files.key_file)
             calls = CallSimulator(store, self._accounts, self._signature_secrets, ids)
             server = BackgroundServer(
-                build_app(
-                    store,
-                    self._accounts,
-                    ids,
-                    extra_routes=call_routes(calls),
-                    close_connections=self.tls,
-                ),
+                build_app(store, self._accounts, ids, extra_routes=call_routes(calls)),
                 host=self.host,
                 port=self.port,
                 ssl_certfile=certfile,

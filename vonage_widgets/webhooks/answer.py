@@ -7,10 +7,12 @@ function never cares which method the application uses.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from vonage_widgets._json import loads
+from vonage_widgets.errors import ValidationError
 
 __all__ = ["SIP_HEADER_PREFIX", "AnswerRequest"]
 
@@ -45,7 +47,9 @@ class AnswerRequest:
 
         ``custom_data`` is an object in a POST body; how Vonage encodes it in a GET query is
         not documented (reference section 8, item 7), so a query value that parses as a JSON
-        object is decoded and anything else is kept as the string it arrived as.
+        object is decoded and anything else is kept as the string it arrived as (including
+        what :func:`vonage_widgets._json.loads` refuses: nesting deeper than 100 levels,
+        huge numbers, ``NaN``, lone surrogates).
         """
         raw = dict(payload)
         return cls(
@@ -75,8 +79,8 @@ def _custom_data(value: Any) -> dict[str, Any] | str | None:
     if value is None or isinstance(value, dict):
         return value
     text = str(value)
-    try:
-        decoded = json.loads(text)
-    except ValueError:
+    try:  # refuses deep nesting, huge numbers, NaN and lone surrogates as well as non-JSON
+        decoded = loads(text, subject="answer webhook", path="custom_data")
+    except ValidationError:
         return text
     return decoded if isinstance(decoded, dict) else text

@@ -29,6 +29,8 @@ def to_wire(ncco: Any) -> Any:
 
     Raises ``TypeError``/``ValueError`` for something that cannot be serialised as JSON.
     """
+    # json.loads reads only the text json.dumps just made from the user's own value, not
+    # JSON from outside; what it lets through (NaN, say) the NCCO rules refuse afterwards.
     return json.loads(json.dumps(_plain(ncco)))
 
 
