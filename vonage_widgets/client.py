@@ -354,10 +354,14 @@ class NumbersApi:
         )
 
     def _numbers_page(self, response: httpx.Response) -> NumbersPage:
-        """Read a page of owned numbers; an ``error-code`` in a 200 answer raises."""
-        data = _json_object(response)
-        _raise_for_error_code(data, response, _hint_for("list"), self._session)
-        return NumbersPage.from_api(data)
+        """Read a page of owned numbers; an ``error-code`` in a 200 answer raises.
+
+        The collector is paused while the page is read, as for application pages.
+        """
+        with _gc_paused():
+            data = _json_object(response)
+            _raise_for_error_code(data, response, _hint_for("list"), self._session)
+            return NumbersPage.from_api(data)
 
     def iter(
         self,
