@@ -71,6 +71,8 @@ class Scale:
     run_notebooks: bool
     listing_runs: int = 1
     """End-to-end list runs per client (the best is reported; 10,000 apps is a big sample)."""
+    import_cold: bool = False
+    """Also time each import without our bytecode ("cold": our sources compiled each time)."""
 
     @classmethod
     def full(cls) -> Scale:
@@ -98,6 +100,7 @@ class Scale:
             jwt_tokens=60,
             ncco_checks=2_000,
             run_notebooks=True,
+            import_cold=True,
         )
 
     @classmethod

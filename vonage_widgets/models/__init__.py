@@ -1,10 +1,16 @@
 """API models: the one source of truth for the shape and limits of Vonage API bodies.
 
 The application models load with the package; everything else re-exported here (the catalog,
-the numbers and problem-details models, the NCCO models) loads on first use, through module
-``__getattr__`` (PEP 562). The NCCO models alone were most of this package's import time, and
-most sessions never build a call flow or list numbers. ``from vonage_widgets.models import
-Ncco`` and ``vonage_widgets.models.ncco`` work exactly as if they were imported here.
+the numbers and problem-details models, the NCCO models, the video/meetings/network_apis
+models) loads on first use, through module ``__getattr__`` (PEP 562). The NCCO models alone
+were most of this package's import time, and most sessions never build a call flow or list
+numbers. ``from vonage_widgets.models import Ncco`` and ``vonage_widgets.models.ncco`` work
+exactly as if they were imported here.
+
+Import time, because every notebook pays it: the modules that define pydantic models do not
+use ``from __future__ import annotations`` (pydantic would compile and evaluate each string
+annotation at class creation, again for every subclass: most of their import time), and the
+models build their validators on first use (``defer_build``; see ``_wire.built``).
 """
 
 from __future__ import annotations
@@ -44,18 +50,6 @@ from vonage_widgets.models.application import (
     validate_application,
     validate_application_page,
 )
-from vonage_widgets.models.extra_capabilities import (
-    ExtraCapabilities,
-    MeetingsCapability,
-    MeetingsWebhook,
-    MeetingsWebhooks,
-    NetworkApisCapability,
-    VideoCapability,
-    VideoStorage,
-    VideoWebhook,
-    VideoWebhooks,
-    without_extra_capability_nulls,
-)
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time these load on first use
     from vonage_widgets.models import ncco
@@ -71,6 +65,18 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time these load on first
         capability,
         capability_names,
         webhook_spec,
+    )
+    from vonage_widgets.models.extra_capabilities import (
+        ExtraCapabilities,
+        MeetingsCapability,
+        MeetingsWebhook,
+        MeetingsWebhooks,
+        NetworkApisCapability,
+        VideoCapability,
+        VideoStorage,
+        VideoWebhook,
+        VideoWebhooks,
+        without_extra_capability_nulls,
     )
     from vonage_widgets.models.ncco import (
         Ncco,
@@ -114,6 +120,16 @@ _LAZY: dict[str, str] = {
     "capability": "catalog",
     "capability_names": "catalog",
     "webhook_spec": "catalog",
+    "ExtraCapabilities": "extra_capabilities",
+    "MeetingsCapability": "extra_capabilities",
+    "MeetingsWebhook": "extra_capabilities",
+    "MeetingsWebhooks": "extra_capabilities",
+    "NetworkApisCapability": "extra_capabilities",
+    "VideoCapability": "extra_capabilities",
+    "VideoStorage": "extra_capabilities",
+    "VideoWebhook": "extra_capabilities",
+    "VideoWebhooks": "extra_capabilities",
+    "without_extra_capability_nulls": "extra_capabilities",
     "Ncco": "ncco",
     "NccoCheck": "ncco",
     "check_ncco": "ncco",

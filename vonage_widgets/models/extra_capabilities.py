@@ -19,7 +19,8 @@ every reader of unknown capabilities (tables, form, CLI) keeps working. Decision
 ``EXTRA_CAPABILITIES`` (not in ``CAPABILITIES``, which drives the form and the tables).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
+# evaluate every string annotation at import, again for each subclass (see ``models``).
 
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal

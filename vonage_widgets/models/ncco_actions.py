@@ -5,7 +5,8 @@
 Field names are the JSON keys (``from`` is ``from_`` in Python) [DOC-NCCO].
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
+# evaluate every string annotation at import, again for each subclass (see ``models``).
 
 from typing import Annotated, Any, ClassVar, Literal
 

@@ -5,9 +5,9 @@ exactly the keys it was given (unknown ones too, and in the same order) and emit
 was not given: no defaults are added on the way out.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
+# evaluate every string annotation at import, again for each subclass (see ``models``).
 
-import difflib
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -38,9 +38,13 @@ class WireModel(BaseModel):
     - Unknown keys are kept (``extra="allow"``) so nothing is lost; the validator reports them.
     - Types are strict: ``"45"`` is not a number and ``1`` is not ``true``.
     - Output holds exactly the keys that were given, in their original order.
+    - Validators are built on first use, not at import (``defer_build``), as for the
+      application models: building them was most of the cost of importing the NCCO models,
+      which every widget and the sandbox import but a session may never use. The places that
+      validate JSON, possibly from several threads at once, build through :func:`built`.
     """
 
-    model_config = ConfigDict(strict=True, extra="allow", populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="allow", populate_by_name=True, defer_build=True)
 
     DISCRIMINATOR: ClassVar[str | None] = None
     """The key that names the kind (``action`` or ``type``): always emitted."""
@@ -135,6 +139,8 @@ def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
         return f"; did you mean '{lowered[key.lower()]}'? (keys are case-sensitive)"
     if key.rstrip("_") in known:
         return f"; did you mean '{key.rstrip('_')}'? (use the JSON name)"
+    import difflib  # only error hints need it: loaded on the first unknown key
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.75)
     return f"; did you mean '{close[0]}'?" if close else ""
 

@@ -13,6 +13,7 @@ from typing import Any, Self, overload
 import pydantic
 
 from vonage_widgets.errors import FieldError, ValidationError
+from vonage_widgets.models._wire import built
 from vonage_widgets.models.ncco_actions import (
     ACTIONS,
     Connect,
@@ -257,7 +258,7 @@ class Ncco(MutableSequence[Action]):
 
     def _append(self, cls: type[Action], data: dict[str, Any], *, wire: bool = False) -> Self:
         try:
-            action = cls.model_validate(data, context=WIRE_CONTEXT if wire else None)
+            action = built(cls).model_validate(data, context=WIRE_CONTEXT if wire else None)
         except pydantic.ValidationError as exc:
             where = str(len(self))
             raise ValidationError(

@@ -5,7 +5,8 @@ Python name; use ``content_type`` in Python). Which endpoint an object is comes 
 ``type`` key; :data:`Endpoint` is the tagged union the ``connect`` action holds.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
+# evaluate every string annotation at import, again for each subclass (see ``models``).
 
 from typing import Annotated, Any, ClassVar, Literal, get_args
 

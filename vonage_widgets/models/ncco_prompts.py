@@ -4,7 +4,8 @@ These three share the bargeIn rule (a talk or stream with ``bargeIn: true`` must
 input) checked in ``ncco_validate`` [DOC-NCCO 5.1].
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
+# evaluate every string annotation at import, again for each subclass (see ``models``).
 
 import re
 from typing import Annotated, ClassVar, Literal

@@ -4,7 +4,8 @@ Defaults are documented here (and in :data:`DTMF_DEFAULTS`, :data:`SPEECH_DEFAUL
 written into the JSON: a key that was not given stays absent, so Vonage applies its own default.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
+# evaluate every string annotation at import, again for each subclass (see ``models``).
 
 from typing import Annotated, Any, ClassVar
 

@@ -15,7 +15,6 @@ Errors break a documented rule. Warnings are allowed but probably unintended (a 
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from pydantic_core import ErrorDetails
 
 from vonage_widgets._json import lone_surrogate_errors
 from vonage_widgets.errors import FieldError
+from vonage_widgets.models._wire import built
 from vonage_widgets.models.ncco_actions import ACTIONS
 from vonage_widgets.models.ncco_base import WIRE_CONTEXT, Action
 from vonage_widgets.models.ncco_endpoints import ENDPOINT_TYPES
@@ -148,7 +148,7 @@ def _check_action(index: int, item: object, result: NccoCheck) -> Action | None:
         result.typed = False
         return None
     try:
-        action = cls.model_validate(item, context=WIRE_CONTEXT)
+        action = built(cls).model_validate(item, context=WIRE_CONTEXT)
     except pydantic.ValidationError as exc:
         result.errors += [translate_error(where, error) for error in exc.errors()]
         result.errors += _top_level_unknown_keys(where, cls, item)
@@ -166,6 +166,8 @@ def _unknown_action_message(name: object) -> str:
         return f"is required: one of {known}"
     if not isinstance(name, str):
         return f"must be a string naming the action: one of {known}"
+    import difflib  # only error hints need it: loaded on the first unknown action
+
     close = difflib.get_close_matches(name.lower(), list(ACTIONS), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"'{name}' is not a known action (known: {known}){hint}"

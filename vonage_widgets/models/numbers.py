@@ -6,7 +6,8 @@ a body reads and writes back unchanged; unknown fields are kept verbatim [SPEC-N
 and country codes, used by the models, the forms, the client and the sandbox alike.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
+# evaluate every string annotation at import, again for each subclass (see ``models``).
 
 import re
 from typing import Annotated, Any, ClassVar, Literal
@@ -187,7 +188,7 @@ class NumbersPage(WireModel):
     numbers: list[OwnedNumber] = Field(default_factory=list)
 
     @classmethod
-    def from_api(cls, data: object) -> NumbersPage:
+    def from_api(cls, data: object) -> "NumbersPage":
         """Read a ``GET /account/numbers`` body; raises ValidationError listing every problem."""
         return validate_numbers_page(data)
 
@@ -215,7 +216,7 @@ class AvailableNumbersPage(WireModel):
     numbers: list[AvailableNumber] = Field(default_factory=list)
 
     @classmethod
-    def from_api(cls, data: object) -> AvailableNumbersPage:
+    def from_api(cls, data: object) -> "AvailableNumbersPage":
         """Read a search body; raises ValidationError listing every problem."""
         return validate_model(cls, data, subject="number search result")
 
@@ -239,7 +240,7 @@ class NumbersStatus(WireModel):
         return self.error_code == "200"
 
     @classmethod
-    def from_api(cls, data: object) -> NumbersStatus:
+    def from_api(cls, data: object) -> "NumbersStatus":
         """Read a status body; raises ValidationError listing every problem."""
         return validate_model(cls, data, subject="numbers status")
 

@@ -5,7 +5,8 @@ The sandbox builds them (:meth:`ProblemDetails.validation` from the same ``Field
 client reads them back into ``FieldError`` items.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
+# evaluate every string annotation at import, again for each subclass (see ``models``).
 
 from collections.abc import Iterable
 from typing import Any
@@ -60,7 +61,7 @@ class ProblemDetails(WireModel):
         title: str = "Bad Request",
         detail: str = "The request failed due to validation errors",
         instance: str | None = None,
-    ) -> ProblemDetails:
+    ) -> "ProblemDetails":
         """A 400 body listing ``errors`` as ``invalid_parameters`` (the API's own wording)."""
         return cls(
             type=type,
@@ -71,7 +72,7 @@ class ProblemDetails(WireModel):
         )
 
     @classmethod
-    def from_api(cls, data: object) -> ProblemDetails:
+    def from_api(cls, data: object) -> "ProblemDetails":
         """Read an error body; raises ValidationError if it is not a problem-details object."""
         return validate_model(cls, data, subject="problem details")
 

@@ -1,0 +1,178 @@
+"""What keeps imports light stays in place, and the import benchmark measures like with like.
+
+Issue 9: importing a module of ours may cost at most 1.2x importing the third-party modules it
+loads. The NCCO models build their validators on first use (and must still judge right when
+that first use comes from many threads at once), the modules of pydantic models evaluate
+their annotations once (no ``from __future__ import annotations``), and the benchmark loads
+our bytecode the way a wheel install does, with a "cold" row that compiles our sources.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks import imports as import_benchmark
+from benchmarks._measure import Scale
+
+REPO = Path(__file__).resolve().parent.parent
+
+NCCO_MODEL_MODULES = ("ncco_base", "ncco_endpoints", "ncco_speech", "ncco_prompts", "ncco_actions")
+# Modules of pydantic models whose annotations must stay evaluated (see ``models``' docstring).
+EVALUATED_ANNOTATIONS = (*NCCO_MODEL_MODULES, "extra_capabilities", "numbers", "problem")
+
+
+def _fresh_python(code: str) -> Any:
+    """Run ``code`` in a new interpreter at the repository root; its last line, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_ncco_models_builds_no_validator_and_loads_no_difflib() -> None:
+    found = _fresh_python(
+        "import json, sys\n"
+        "import vonage_widgets.models.ncco\n"
+        "from pydantic import BaseModel\n"
+        "classes = [c for m in list(sys.modules.values())\n"
+        "           if getattr(m, '__name__', '').startswith('vonage_widgets.models.ncco')\n"
+        "           for c in vars(m).values()\n"
+        "           if isinstance(c, type) and issubclass(c, BaseModel)\n"
+        "           and c.__module__ == m.__name__]\n"
+        "print(json.dumps({'classes': len(classes),\n"
+        "                  'built': [c.__name__ for c in classes if c.__pydantic_complete__],\n"
+        "                  'difflib': 'difflib' in sys.modules}))"
+    )
+    assert found["classes"] >= 20  # the actions, endpoints and their parts
+    assert found["built"] == []
+    assert found["difflib"] is False  # only "did you mean" hints need it
+
+
+def test_ncco_first_uses_from_many_threads_at_once_all_judge_right() -> None:
+    verdicts = _fresh_python(
+        "import json, threading\n"
+        "from vonage_widgets.models import check_ncco, parse_ncco\n"
+        "phone = {'type': 'phone', 'number': '447700900001'}\n"
+        "good = [{'action': 'talk', 'text': 'Hi'}, {'action': 'connect', 'endpoint': [phone]}]\n"
+        "bad = [{'action': 'talk', 'text': 5}, {'action': 'conect'}]\n"
+        "barrier, out = threading.Barrier(8), []\n"
+        "def work(k):\n"
+        "    barrier.wait(timeout=60)\n"
+        "    if k % 2:\n"
+        "        out.append(','.join(a.kind for a in parse_ncco(good)))\n"
+        "    else:\n"
+        "        out.append(','.join(e.path for e in check_ncco(bad).errors))\n"
+        "threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join(timeout=60) for t in threads]\n"
+        "print(json.dumps(sorted(out)))"
+    )
+    assert verdicts == ["0.text,1.action"] * 4 + ["talk,connect"] * 4
+
+
+def test_ncco_models_built_on_first_use_emit_the_same_json() -> None:
+    from vonage_widgets.models import Ncco, parse_ncco
+
+    body = [
+        {"action": "talk", "text": "Hello", "bargeIn": True, "extra": 1},
+        {
+            "action": "connect",
+            "from": "447700900000",
+            "endpoint": [{"type": "phone", "number": "447700900001"}],
+        },
+    ]
+    assert parse_ncco(body).to_list() == body
+    built = Ncco().talk("Hello").connect_phone("447700900001", from_="447700900000")
+    assert built.to_list()[1]["from"] == "447700900000"
+
+
+@pytest.mark.parametrize("module", EVALUATED_ANNOTATIONS)
+def test_model_modules_evaluate_their_annotations_once(module: str) -> None:
+    source = (REPO / "vonage_widgets" / "models" / f"{module}.py").read_text(encoding="utf-8")
+    assert "from __future__ import annotations\n" not in source
+    loaded = importlib.import_module(f"vonage_widgets.models.{module}")
+    assert loaded.__name__.endswith(module)
+
+
+def test_capabilities_names_the_extra_capabilities_it_checks() -> None:
+    from vonage_widgets.models import application
+    from vonage_widgets.models.extra_capabilities import ExtraCapabilities
+
+    assert frozenset(ExtraCapabilities.model_fields) == application._EXTRA_NAMES
+
+
+# -- the benchmark ------------------------------------------------------------------------------
+
+
+def test_the_benchmark_compiles_our_bytecode_where_python_reads_it() -> None:
+    import_benchmark.compile_package()
+    for source in (REPO / "vonage_widgets").rglob("*.py"):
+        assert Path(importlib.util.cache_from_source(str(source))).is_file(), source
+
+
+@pytest.mark.parametrize(("cold", "reads_bytecode"), [(False, True), (True, False)])
+def test_the_cold_child_compiles_our_sources_and_the_warm_one_reads_bytecode(
+    cold: bool, reads_bytecode: bool
+) -> None:
+    import_benchmark.compile_package()
+    package = os.path.join(REPO / "vonage_widgets", "")
+    code = (
+        import_benchmark._CHILD
+        + "\nimport json, sys\n"
+        + "spec = sys.modules['vonage_widgets.errors'].__spec__\n"
+        + "theirs = sys.modules['pydantic'].__spec__\n"
+        + "print(json.dumps({'cached': spec.cached, 'pydantic': theirs.cached}))"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "target",
+            "cold" if cold else "warm",
+            package,
+            "vonage_widgets.models",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=True,
+    )
+    cached = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (cached["cached"] is not None) is reads_bytecode
+    assert cached["pydantic"] is not None  # only our package loses its bytecode
+
+
+def test_the_cold_rows_follow_the_warm_ones() -> None:
+    scale = dataclasses.replace(Scale.smoke(), import_targets=("vonage_widgets",), import_cold=True)
+    warm, cold = import_benchmark.run(scale)
+    assert warm.benchmark == "import vonage_widgets"
+    assert cold.benchmark == "import vonage_widgets (cold)"
+    assert warm.value is not None
+    assert cold.value is not None
+    assert min(warm.value, cold.value) > 0
+    assert (warm.extra["cold"], cold.extra["cold"]) == (0, 1)
+    assert "bytecode on both sides" in warm.notes
+    assert "cold" in cold.notes
+
+
+def test_only_the_full_scale_adds_cold_rows() -> None:
+    assert Scale.full().import_cold
+    assert not Scale.quick().import_cold
+    assert not Scale.smoke().import_cold
