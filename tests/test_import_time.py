@@ -28,7 +28,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 NCCO_MODEL_MODULES = ("ncco_base", "ncco_endpoints", "ncco_speech", "ncco_prompts", "ncco_actions")
 # Modules of pydantic models whose annotations must stay evaluated (see ``models``' docstring).
-EVALUATED_ANNOTATIONS = (*NCCO_MODEL_MODULES, "extra_capabilities", "numbers", "problem")
+EVALUATED_ANNOTATIONS = (
+    *NCCO_MODEL_MODULES,
+    "_wire",
+    "application",
+    "extra_capabilities",
+    "numbers",
+    "problem",
+)
 
 
 def _fresh_python(code: str) -> Any:

@@ -25,7 +25,7 @@ from vonage_widgets.models import application, validate_application
 from vonage_widgets.models._wire import OptionalWireModel, WireModel, built, drop_known_nulls
 
 REPO = Path(__file__).resolve().parent.parent
-LAZY_MODULES = ("catalog", "ncco", "numbers", "problem")
+LAZY_MODULES = ("catalog", "extra_capabilities", "ncco", "numbers", "problem")
 
 
 def _accepts(check: Any, value: str) -> bool:

@@ -68,7 +68,7 @@ def _field_at(root: type[BaseModel], loc: tuple[str | int, ...]) -> FieldInfo | 
         )
         if info is None:  # an unknown key, unless the model checks it with another model
             checked = getattr(model, "_checked_extras", None)
-            info = checked.model_fields.get(str(part)) if checked is not None else None
+            info = checked().model_fields.get(str(part)) if checked is not None else None
         if info is None:
             return None
         model = model_in(info.annotation)

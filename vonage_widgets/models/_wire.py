@@ -15,7 +15,7 @@ Private to ``vonage_widgets.models``. Three jobs:
   pydantic metadata, so limits are typed in exactly one place (the field constraint).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: see ``vonage_widgets.models`` (import time).
 
 import threading
 import types

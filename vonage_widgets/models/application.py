@@ -14,12 +14,12 @@ back: the official SDK drops them, and an update would then silently delete them
 rules for them (``models.extra_capabilities``).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: see ``vonage_widgets.models`` (import time).
 
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 
 import pydantic
@@ -35,7 +35,6 @@ from vonage_widgets.models._wire import (
     built,
     drop_known_nulls,
 )
-from vonage_widgets.models.extra_capabilities import ExtraCapabilities
 
 __all__ = [
     "ADDRESS_RULE",
@@ -90,7 +89,8 @@ runaway paste from becoming a 1 MB request."""
 ADDRESS_RULE = "must be an absolute http or https URL with a host, like https://example.com/answer"
 """The message for a webhook address that is not an absolute http(s) URL."""
 
-_EXTRA_NAMES = frozenset(ExtraCapabilities.model_fields)  # video, meetings, network_apis
+# The fields of ExtraCapabilities (a test checks), known without importing its module.
+_EXTRA_NAMES = frozenset({"video", "meetings", "network_apis"})
 
 _UNSET_ADDRESS = ""  # how Vonage writes the address of a fallback that is not configured
 
@@ -234,7 +234,7 @@ class Webhook(WireModel):
         return drop_known_nulls(cls, _read_old_timeout_name(data))
 
     @model_validator(mode="after")
-    def _no_conflicting_old_name(self) -> Webhook:
+    def _no_conflicting_old_name(self) -> "Webhook":
         if "connection_timeout" in (self.__pydantic_extra__ or {}):
             raise PydanticCustomError(
                 "timeout_name_conflict",
@@ -467,8 +467,13 @@ class Capabilities(OptionalWireModel):
     )
 
     # video, meetings and network_apis: checked by ExtraCapabilities, kept as the JSON sent
-    # (models.extra_capabilities says why). Error messages look their rules up here.
-    _checked_extras: ClassVar[type[OptionalWireModel]] = ExtraCapabilities
+    # (models.extra_capabilities says why). Error messages look their rules up here. Loaded
+    # on first use: most applications have none of the three.
+    @classmethod
+    def _checked_extras(cls) -> type[OptionalWireModel]:
+        from vonage_widgets.models.extra_capabilities import ExtraCapabilities
+
+        return ExtraCapabilities
 
     @model_validator(mode="wrap")
     @classmethod
@@ -479,7 +484,7 @@ class Capabilities(OptionalWireModel):
             return handler(data)  # the usual case: one set test, no second model
         extra = {name: data[name] for name in _EXTRA_NAMES.intersection(data)}
         try:
-            built(ExtraCapabilities).model_validate(extra, by_alias=True, by_name=False)
+            built(cls._checked_extras()).model_validate(extra, by_alias=True, by_name=False)
         except pydantic.ValidationError as exc:
             problems = exc.errors()
         else:
@@ -533,7 +538,7 @@ class Application(WireModel):
     links: dict[str, Any] | None = Field(None, alias="_links", description="HAL links.")
 
     @classmethod
-    def from_api(cls, data: object) -> Application:
+    def from_api(cls, data: object) -> "Application":
         """Read a request or response body; raises ValidationError listing every problem."""
         return validate_application(data)
 
@@ -609,7 +614,7 @@ class ApplicationPage(WireModel):
         return self.page + 1 if self.page < self.total_pages else None
 
     @classmethod
-    def from_api(cls, data: object) -> ApplicationPage:
+    def from_api(cls, data: object) -> "ApplicationPage":
         """Read a list response body; raises ValidationError listing every problem."""
         return validate_application_page(data)
 
