@@ -17,12 +17,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from benchmarks import imports as import_benchmark
 from benchmarks._measure import Scale
+from tests.fresh_python import fresh_python
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,21 +38,8 @@ EVALUATED_ANNOTATIONS = (
 )
 
 
-def _fresh_python(code: str) -> Any:
-    """Run ``code`` in a new interpreter at the repository root; its last line, as JSON."""
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def test_importing_the_ncco_models_builds_no_validator_and_loads_no_difflib() -> None:
-    found = _fresh_python(
+    found = fresh_python(
         "import json, sys\n"
         "import vonage_widgets.models.ncco\n"
         "from pydantic import BaseModel\n"
@@ -71,7 +58,7 @@ def test_importing_the_ncco_models_builds_no_validator_and_loads_no_difflib() ->
 
 
 def test_ncco_first_uses_from_many_threads_at_once_all_judge_right() -> None:
-    verdicts = _fresh_python(
+    verdicts = fresh_python(
         "import json, threading\n"
         "from vonage_widgets.models import check_ncco, parse_ncco\n"
         "phone = {'type': 'phone', 'number': '447700900001'}\n"

@@ -8,8 +8,6 @@ use. Each shortcut is checked here against the rule it replaces.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -21,6 +19,7 @@ from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
 import vonage_widgets.models
+from tests.fresh_python import fresh_python
 from vonage_widgets.models import application, validate_application
 from vonage_widgets.models._wire import OptionalWireModel, WireModel, built, drop_known_nulls
 
@@ -185,21 +184,8 @@ def test_a_model_whose_field_refuses_null_cannot_skip_the_null_pass() -> None:
 # -- first use, imports ----------------------------------------------------------------------
 
 
-def _fresh_python(code: str) -> Any:
-    """Run ``code`` in a new interpreter at the repository root; its last line, as JSON."""
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def test_importing_the_models_loads_only_the_application_models() -> None:
-    loaded = _fresh_python(
+    loaded = fresh_python(
         "import json, sys\n"
         "import vonage_widgets.models\n"
         f"names = {list(LAZY_MODULES)!r}\n"
@@ -227,7 +213,7 @@ def test_every_public_name_resolves_to_its_submodule_object() -> None:
 
 
 def test_the_first_uses_from_many_threads_at_once_all_judge_right() -> None:
-    verdicts = _fresh_python(
+    verdicts = fresh_python(
         "import json, threading\n"
         "from vonage_widgets.errors import ValidationError\n"
         "from vonage_widgets.models import ApplicationPage, validate_application\n"
