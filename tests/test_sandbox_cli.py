@@ -133,17 +133,20 @@ def test_db_default_lives_in_vonage_widgets_home_when_set(
     assert names == ["kept"]
 
 
-def test_db_default_without_vonage_widgets_home_is_the_user_data_folder(
+def test_db_default_is_vonage_widgets_home_else_the_user_data_folder(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # One rule (vonage_widgets._paths) for the library's Sandbox, the CLI and the workbook.
     import platformdirs
 
     from vonage_widgets.cli.sandbox import _database
+    from vonage_widgets.sandbox import Sandbox
 
     monkeypatch.delenv("VONAGE_WIDGETS_HOME", raising=False)
     expected = Path(platformdirs.user_data_dir("vonage-widgets")) / "sandbox.sqlite3"
-    assert _database("default") == expected
+    assert Sandbox(db="default").db_path == expected
     monkeypatch.setenv("VONAGE_WIDGETS_HOME", "~/vw-home")
-    assert _database("default") == Path.home() / "vw-home" / "sandbox.sqlite3"
+    assert Sandbox(db="default").db_path == Path.home() / "vw-home" / "sandbox.sqlite3"
+    assert _database("default") == "default"  # resolved by the Sandbox, as above
     assert _database("temp") is None
     assert _database("x.db") == "x.db"

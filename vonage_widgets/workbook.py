@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import platformdirs
 from pydantic import SecretStr
 
+from vonage_widgets._paths import ENV_HOME, default_home
 from vonage_widgets.appconfig import (
     UnsavedKeyError,
     apply_application_file,
@@ -89,8 +89,6 @@ __all__ = [
     "start_shared_sandbox",
 ]
 
-ENV_HOME = "VONAGE_WIDGETS_HOME"
-"""Root folder of our files (keys, the shared sandbox database)."""
 ENV_SANDBOX_DB = "VONAGE_WIDGETS_SANDBOX_DB"
 """The sandbox database: :data:`TEMPORARY_DB`, a path, or unset for ``<home>/sandbox.sqlite3``."""
 ENV_SEED = "VONAGE_WIDGETS_SEED"
@@ -105,13 +103,6 @@ _LISTED_APPLICATIONS = 20  # an error message lists at most this many; then "and
 
 Mode = Literal["sandbox", "vonage"]
 """What a workbook talks to: a local sandbox (offline) or the real Vonage API."""
-
-
-def default_home(environ: Mapping[str, str] | None = None) -> Path:
-    """``VONAGE_WIDGETS_HOME``, or the platform's user data folder for vonage-widgets."""
-    env = os.environ if environ is None else environ
-    home = env.get(ENV_HOME)
-    return Path(home).expanduser() if home else Path(platformdirs.user_data_dir("vonage-widgets"))
 
 
 def _seed_from(env: Mapping[str, str]) -> int | None:

@@ -73,10 +73,7 @@ def _database(given: str) -> Path | str | None:
     if given == "temp":
         return None
     if given == "default":
-        from vonage_widgets.sandbox import DEFAULT_DB_NAME
-        from vonage_widgets.workbook import default_home
-
-        return default_home() / DEFAULT_DB_NAME
+        return "default"  # the sandbox resolves it: vonage_widgets._paths.default_home
     return given
 
 

@@ -10,8 +10,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import platformdirs
-
+from vonage_widgets._paths import default_home
 from vonage_widgets._server import BackgroundServer
 from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
 from vonage_widgets.redact import mask
@@ -36,7 +35,7 @@ DEFAULT_API_SECRET = "sandbox-secret"  # noqa: S105 - a documented, public, loca
 """API secret of the built-in account. Public on purpose: the sandbox only listens on
 loopback and holds no real data."""
 DEFAULT_DB_NAME = "sandbox.sqlite3"
-"""File name of the shared database under ``platformdirs.user_data_dir("vonage-widgets")``."""
+"""File name of the shared database under :func:`vonage_widgets._paths.default_home`."""
 
 _TLS_FOLDER = "sandbox-tls"
 
@@ -88,7 +87,7 @@ class Sandbox:
 
     ``db``: ``None`` for a temporary database (kept for this object's life, across
     stop/start), ``"default"`` for a file shared by every session
-    (``platformdirs.user_data_dir("vonage-widgets")``), or a path. ``accounts`` maps API keys
+    (``VONAGE_WIDGETS_HOME``, else the user data folder), or a path. ``accounts`` maps API keys
     to secrets; by default one account, :data:`DEFAULT_API_KEY` / :data:`DEFAULT_API_SECRET`.
     ``seed`` makes ids and timestamps reproducible. ``tls=True`` serves HTTPS with a local
     CA (:attr:`ca_file`), which the official Vonage SDK needs (it always uses https).
@@ -133,7 +132,7 @@ class Sandbox:
                 self._tempdir = tempfile.TemporaryDirectory(prefix="vonage-widgets-sandbox-")
             return Path(self._tempdir.name) / DEFAULT_DB_NAME
         if str(self.db) == "default":
-            return Path(platformdirs.user_data_dir("vonage-widgets")) / DEFAULT_DB_NAME
+            return default_home() / DEFAULT_DB_NAME
         return Path(self.db).expanduser()
 
     # -- lifecycle -------------------------------------------------------------------

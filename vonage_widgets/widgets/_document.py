@@ -7,14 +7,13 @@ The key file naming rule (:func:`~vonage_widgets.keys.key_file_name`, ``safe_nam
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-import platformdirs
 
+from vonage_widgets._paths import default_home
 from vonage_widgets.errors import FieldError
 from vonage_widgets.keys import KEY_FILE_SUFFIX, fingerprint, key_file_name, safe_name
 
@@ -82,9 +81,7 @@ def default_keys_dir() -> Path:
     ``<home>`` is ``VONAGE_WIDGETS_HOME`` or the platform's user data folder for
     ``vonage-widgets`` (the rule the workbook follows too, see the contract).
     """
-    home = os.environ.get("VONAGE_WIDGETS_HOME")
-    base = Path(home).expanduser() if home else Path(platformdirs.user_data_dir("vonage-widgets"))
-    return base / "keys"
+    return default_home() / "keys"
 
 
 def route_errors(
