@@ -672,3 +672,30 @@ def test_every_dropdown_shows_one_of_its_options(builder: NccoBuilder) -> None:
         assert blank_dropdowns(builder) == [], name
     builder.load([{"action": "talk", "text": "Hi", "bargeIn": None, "level": "loud"}])
     assert blank_dropdowns(builder) == []  # a refused value is shown, never a blank
+
+
+def test_typed_json_is_refused_by_the_shared_rules(builder: NccoBuilder) -> None:
+    # The payload box and the "load JSON" box decode like every outside input
+    # (vonage_widgets._json): NaN and nesting past 100 levels name their rule.
+    builder.add("notify", eventUrl=[URL])
+    payload = builder.cards[0].fields["payload"]
+    payload.control.value = '{"score": NaN}'
+    assert "NaN is not a JSON number" in text(payload.message.value)
+    payload.control.value = '{"a": ' * 101 + "1" + "}" * 101
+    assert "nested too deeply" in text(payload.message.value)
+    before = builder.ncco
+    with pytest.raises(ValidationError) as caught:
+        builder.load("[" * 101 + "]" * 101)
+    assert "nested too deeply" in caught.value.errors[0].message
+    assert builder.ncco == before
+
+
+def test_ncco_from_json_refuses_deep_nesting_and_nan() -> None:
+    from vonage_widgets.models import Ncco
+
+    with pytest.raises(ValidationError) as caught:
+        Ncco.from_json('[{"action": "talk", "text": "hi", "level": NaN}]')
+    assert caught.value.errors[0].message.endswith("NaN is not a JSON number")
+    with pytest.raises(ValidationError) as caught:
+        Ncco.from_json("[" * 101 + "]" * 101)
+    assert "nested too deeply" in caught.value.errors[0].message

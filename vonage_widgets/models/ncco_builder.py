@@ -12,6 +12,7 @@ from typing import Any, Self, overload
 
 import pydantic
 
+from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models._wire import built
 from vonage_widgets.models.ncco_actions import (
@@ -126,14 +127,12 @@ class Ncco(MutableSequence[Action]):
 
     @classmethod
     def from_json(cls, text: str | bytes, *, strict: bool = False) -> Ncco:
-        """Parse JSON text; bad JSON is a :class:`ValidationError` like any other problem."""
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise ValidationError(
-                [FieldError("", f"is not valid JSON: {exc}")], subject=NCCO
-            ) from None
-        return parse_ncco(data, strict=strict)
+        """Parse JSON text; bad JSON is a :class:`ValidationError` like any other problem.
+
+        Decoded by :func:`vonage_widgets._json.loads`: deep nesting, NaN, huge numbers and
+        lone surrogates are refused with the rule they break.
+        """
+        return parse_ncco(loads(text, subject=NCCO), strict=strict)
 
     # -- validation ------------------------------------------------------------------------
 

@@ -167,6 +167,8 @@ class Store:
 
     # -- applications --------------------------------------------------------------------
 
+    # The json.loads calls of this class read documents this store wrote itself with
+    # json.dumps, after the request body had passed vonage_widgets._json.loads: trusted.
     @staticmethod
     def _application(row: tuple[Any, ...]) -> StoredApplication:
         return StoredApplication(

@@ -23,6 +23,8 @@ import ipywidgets as ipw
 import traitlets
 from pydantic import BaseModel
 
+from vonage_widgets._json import loads
+from vonage_widgets.errors import ValidationError
 from vonage_widgets.models.ncco import Bounds, field_bounds
 
 __all__ = [
@@ -375,9 +377,9 @@ class JsonEditor(FieldEditor):
         if not text:
             return MISSING
         try:
-            return json.loads(text)
-        except ValueError as exc:
-            return InputProblem(f"is not valid JSON: {exc}")
+            return loads(text, subject="field")
+        except ValidationError as exc:
+            return InputProblem("; ".join(problem.message for problem in exc.errors))
 
 
 def make_editor(

@@ -27,6 +27,7 @@ from typing import Any, Final, NoReturn
 import ipywidgets as ipw
 import traitlets
 
+from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
 from vonage_widgets.models.ncco import (
     ACTIONS,
@@ -288,9 +289,9 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
             return ncco.to_list()
         if isinstance(ncco, str | bytes):
             try:
-                return json.loads(ncco)
-            except ValueError as exc:
-                return _NotJson(f"is not valid JSON: {exc}")
+                return loads(ncco, subject=_SUBJECT)
+            except ValidationError as exc:
+                return _NotJson("; ".join(problem.message for problem in exc.errors))
         return list(ncco) if isinstance(ncco, Sequence) else ncco
 
     def _require_json(self, data: Any) -> None:
