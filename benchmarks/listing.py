@@ -14,11 +14,12 @@ Compared, against the same seeded sandbox database:
 
 Two set-ups, both measured:
 
-* the sandbox in its own process, started with ``vonage-widgets sandbox --tls``: this is how
+* the sandbox in its own process, started with ``vonage-widgets sandbox --tls``: the way
   ``make lab`` runs it (the lab process serves the sandbox, each notebook kernel is a
-  client), and how a tutorial uses ``vonage-widgets sandbox``. Client and server have a
-  core each, so fetching pages concurrently overlaps the server's work with the client's.
-  The brief's 2x target is judged here.
+  client; there over http, here over https, which the official SDK requires), and how a
+  tutorial uses ``vonage-widgets sandbox``. Client and server have a core each, so fetching
+  pages concurrently overlaps the server's work with the client's. The brief's 2x target is
+  judged here.
 * the sandbox embedded in this process (a notebook without the lab): client and server share
   one GIL, so concurrency cannot overlap their Python work; reported for comparison.
 """
@@ -327,7 +328,7 @@ def run(scale: Scale) -> list[Figure]:
     sdk_rate = n / sdk_s
     lab_sdk_rate = n / lab_sdk_s
     what = f"{n:,} apps, {pages} pages of {size}"
-    apart = "sandbox in its own process (vonage-widgets sandbox --tls, as make lab runs it)"
+    apart = "sandbox in its own process (vonage-widgets sandbox --tls; make lab's is apart too)"
     embedded = "sandbox embedded in this process (one GIL)"
     return [
         Figure(
