@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 from pathlib import Path
 
 import nbformat
@@ -186,3 +187,12 @@ def test_command_line_profiles_a_benchmark(capsys: pytest.CaptureFixture[str]) -
     printed = capsys.readouterr().out
     assert "cProfile of 'ncco'" in printed
     assert "validate_ncco" in printed
+
+
+def test_process_cpu_reads_the_counters_of_a_live_process_only() -> None:
+    from benchmarks.listing import _process_cpu_s
+
+    used = _process_cpu_s(os.getpid())
+    assert used is not None
+    assert used > 0  # this test process has run imports and tests by now
+    assert _process_cpu_s(2**31 - 1) is None  # no such process
