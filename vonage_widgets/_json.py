@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from vonage_widgets.errors import FieldError, ValidationError
@@ -35,6 +37,7 @@ from vonage_widgets.errors import FieldError, ValidationError
 __all__ = [
     "MAX_INT_DIGITS",
     "MAX_JSON_DEPTH",
+    "load_file",
     "loads",
     "lone_surrogate_errors",
     "nesting_problem",
@@ -116,6 +119,27 @@ def loads(text: str | bytes, *, subject: str, path: str = "", unique_keys: bool 
         if problems:
             raise ValidationError(problems, subject=subject)
     return data
+
+
+def load_file(path: str | os.PathLike[str], *, subject: str, unique_keys: bool = False) -> Any:
+    """The JSON value in file ``path``, decoded by :func:`loads`; or ValidationError.
+
+    A file that is missing, a folder or unreadable is refused at path ``""`` with the reason,
+    like bad JSON, so callers have one error type to show.
+    """
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError([FieldError("", message)], subject=subject)
+
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise refuse("does not exist") from None
+    except IsADirectoryError:
+        raise refuse("is a folder, not a file") from None
+    except OSError as error:
+        raise refuse(f"cannot be read: {error.strerror or type(error).__name__}") from None
+    return loads(raw, subject=subject, unique_keys=unique_keys)
 
 
 def nesting_problem(text: str) -> str | None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
-from vonage_widgets._json import loads
+from vonage_widgets._json import load_file
 from vonage_widgets.errors import FieldError, KeyHandlingError, ValidationError
 from vonage_widgets.keys import key_file_name, save_private_key
 from vonage_widgets.models import Application, validate_application
@@ -185,22 +185,9 @@ def apply_application_file(
 
 
 def _read_json(path: Path, subject: str) -> Any:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError([FieldError("", "does not exist")], subject=subject) from None
-    except IsADirectoryError:
-        raise ValidationError(
-            [FieldError("", "is a folder, not a file")], subject=subject
-        ) from None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise ValidationError(
-            [FieldError("", f"cannot be read: {reason}")], subject=subject
-        ) from None
     # A BOM from a Windows editor is skipped; a key given twice is an error here, as the
     # first value would look set but not be (json.loads keeps the last one silently).
-    return loads(raw, subject=subject, unique_keys=True)
+    return load_file(path, subject=subject, unique_keys=True)
 
 
 def _id_for_name(apps: list[Application], name: str, path: str | os.PathLike[str]) -> str | None:

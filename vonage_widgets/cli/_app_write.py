@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vonage_widgets._diff import changed_fields
 from vonage_widgets.cli._app_flags import add_app_flags, annotate, flags_given, overlay
 from vonage_widgets.cli._output import EXIT_OK, note, print_json, stdout, usage_error
 from vonage_widgets.cli._target import open_target
@@ -307,25 +308,11 @@ def _shown(path: Path | None) -> str | None:
     return str(path) if path is not None else None
 
 
-def _flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    leaves: dict[str, Any] = {}
-    for key, value in document.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, Mapping) and value:
-            leaves.update(_flatten(value, path))
-        else:
-            leaves[path] = value
-    return leaves
-
-
 def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
     """Every leaf that differs, by wire path: (path, before, after); None marks absent."""
-    old, new = _flatten(before), _flatten(after)
-    order = list(new) + [path for path in old if path not in new]
     return [
-        (path, _readable(path, old.get(path)), _readable(path, new.get(path)))
-        for path in order
-        if old.get(path) != new.get(path) or (path in old) != (path in new)
+        (path, _readable(path, was), _readable(path, now))
+        for path, was, now in changed_fields(before, after)
     ]
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from vonage_widgets._json import loads
+from vonage_widgets._json import load_file, loads
 from vonage_widgets.cli._output import (
     EXIT_CODES_HELP,
     EXIT_INVALID,
@@ -23,7 +22,6 @@ from vonage_widgets.cli._output import (
     print_json,
     stdout,
 )
-from vonage_widgets.errors import FieldError, ValidationError
 
 __all__ = ["read_json_file", "register", "run_validate"]
 
@@ -60,24 +58,10 @@ def read_json_file(name: str, subject: str) -> Any:
     Decoded by :func:`vonage_widgets._json.loads`, so every refusal is a ValidationError
     whose subject is ``subject`` (a lone surrogate at the path of its string).
     """
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ValidationError([FieldError("", "does not exist")], subject=subject) from None
-    except IsADirectoryError:
-        raise ValidationError(
-            [FieldError("", "is a folder, not a file")], subject=subject
-        ) from None
-    except UnicodeDecodeError as error:
-        message = f"is not UTF-8 text (bad byte at offset {error.start})"
-        raise ValidationError([FieldError("", message)], subject=subject) from None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise ValidationError(
-            [FieldError("", f"cannot be read: {reason}")], subject=subject
-        ) from None
     # Names line and column; also refuses deep nesting, huge numbers, NaN, lone surrogates.
-    return loads(text, subject=subject)
+    if name == "-":
+        return loads(sys.stdin.read(), subject=subject)
+    return load_file(name, subject=subject)
 
 
 def run_validate(args: argparse.Namespace) -> int:

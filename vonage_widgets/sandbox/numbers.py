@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from vonage_widgets.errors import NumbersError, ValidationError
-from vonage_widgets.models import validate_country, validate_msisdn
+from vonage_widgets.models import OwnedNumber, validate_country, validate_msisdn
 from vonage_widgets.sandbox.store import Store
 
 __all__ = [
@@ -54,17 +54,8 @@ DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 """Largest ``size`` [SPEC-NUM-1.1.0]."""
 
-ROUTING_FIELDS = (
-    "app_id",
-    "moHttpUrl",
-    "moSmppSysType",
-    "voiceCallbackType",
-    "voiceCallbackValue",
-    "voiceStatusCallback",
-    "messagesCallbackType",
-    "messagesCallbackValue",
-)
-"""What ``/number/update`` sets; everything else about a number is fixed."""
+ROUTING_FIELDS = OwnedNumber.ROUTING_FIELDS
+"""What ``/number/update`` sets; everything else about a number is fixed (named in the models)."""
 
 _TYPES = ("landline", "mobile-lvn", "landline-toll-free")
 _FEATURES = ("SMS", "VOICE", "MMS")

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from vonage_widgets._diff import changed_fields, flatten
 from vonage_widgets._paths import default_home
 from vonage_widgets.errors import FieldError
 from vonage_widgets.keys import KEY_FILE_SUFFIX, fingerprint, key_file_name, safe_name
@@ -34,18 +35,6 @@ CHANGE_COLUMNS: Final = ("field", "before", "after")
 _PUBLIC_KEY_FIELD = "keys.public_key"
 
 
-def flatten(document: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Every leaf of a JSON object by dotted wire path; an empty object is a leaf (``{}``)."""
-    leaves: dict[str, Any] = {}
-    for key, value in document.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, Mapping) and value:
-            leaves.update(flatten(value, path))
-        else:
-            leaves[path] = value
-    return leaves
-
-
 def _shown(path: str, value: Any) -> Any:
     # A PEM public key is long and unreadable in a table; its fingerprint identifies it.
     if path == _PUBLIC_KEY_FIELD and isinstance(value, str):
@@ -64,13 +53,11 @@ def changes_frame(
     ``None`` marks a field that is absent on that side. ``extra`` adds rows for changes that
     are not in ``after`` yet (a key pair generated on save).
     """
-    old, new = flatten(before), flatten(after)
-    order = list(new) + [p for p in old if p not in new]
     rows = [
-        (path, _shown(path, old.get(path)), _shown(path, new.get(path)))
-        for path in order
-        if old.get(path) != new.get(path) or (path in old) != (path in new)
+        (path, _shown(path, was), _shown(path, now))
+        for path, was, now in changed_fields(before, after)
     ]
+    old = flatten(before)
     rows += [(path, _shown(path, old.get(path)), value) for path, value in extra]
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS), dtype=object)
 
