@@ -15,23 +15,12 @@ from typing import Any
 
 import pytest
 
+from tests.workbook_helpers import OUR_VARIABLES as WORKBOOK_VARIABLES
 from vonage_widgets.cli import main
 from vonage_widgets.sandbox import Sandbox
 
-OUR_VARIABLES = (
-    "VONAGE_API_KEY",
-    "VONAGE_API_SECRET",
-    "VONAGE_API_HOST",
-    "VONAGE_REST_HOST",
-    "VONAGE_APPLICATION_ID",
-    "VONAGE_PRIVATE_KEY_PATH",
-    "VONAGE_SANDBOX_API_KEY",
-    "VONAGE_SANDBOX_API_SECRET",
-    "VONAGE_WIDGETS_HOME",
-    "VONAGE_WIDGETS_SANDBOX_DB",
-    "VONAGE_WIDGETS_SANDBOX_URL",
-    "VONAGE_WIDGETS_SEED",
-)
+# The workbook's variables, plus the CLI sandbox's account variables.
+OUR_VARIABLES = (*WORKBOOK_VARIABLES, "VONAGE_SANDBOX_API_KEY", "VONAGE_SANDBOX_API_SECRET")
 
 VOICE_SMS = "447700900000"  # sandbox seed: GB mobile, VOICE + SMS
 VOICE_ONLY = "442079460000"  # sandbox seed: GB landline, VOICE only
