@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from starlette.responses import JSONResponse
 from vonage import Auth, HttpClientOptions, Vonage
 from vonage_application import ListApplicationsFilter  # type: ignore[import-untyped]
 
@@ -58,6 +57,7 @@ from vonage_widgets.client import PAGE_WORKERS, VonageClient
 from vonage_widgets.models import Application, ApplicationPage
 from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET, Sandbox
 from vonage_widgets.sandbox import applications as sandbox_apps
+from vonage_widgets.sandbox.app import JsonBody
 from vonage_widgets.sandbox.ids import Clock, IdFactory
 from vonage_widgets.sandbox.store import Store
 from vonage_widgets.tables import capabilities_table
@@ -85,7 +85,7 @@ def build_pages_in_process(db_path: Path, account: str, page_size: int) -> list[
     """Every list page as the sandbox's HTTP handler would encode it, without HTTP.
 
     The same calls as the ``GET /v2/applications`` handler: ``Store.list_applications``,
-    ``application_body`` per row, ``list_body``, then Starlette's JSON rendering.
+    ``application_body`` per row, ``list_body``, then the handler's JSON rendering.
     """
     store = Store(db_path, ids=IdFactory(None), clock=Clock())
     try:
@@ -97,7 +97,7 @@ def build_pages_in_process(db_path: Path, account: str, page_size: int) -> list[
             )
             items = [sandbox_apps.application_body(row) for row in rows]
             body = sandbox_apps.list_body(page, page_size, total, items)
-            bodies.append(bytes(JSONResponse(body).body))
+            bodies.append(bytes(JsonBody(body).body))
             pages = body["total_pages"]
             page += 1
         return bodies

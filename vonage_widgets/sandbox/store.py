@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
+
 from vonage_widgets.sandbox.ids import Clock, IdFactory
 
 __all__ = ["SCHEMA_VERSION", "Store", "StoredApplication"]
@@ -62,6 +64,13 @@ class StoredApplication:
 
 def _dumps(document: dict[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _loads(text: str) -> Any:
+    # Rows this store wrote itself with _dumps, after the request body had passed
+    # vonage_widgets._json.loads: trusted, so no guard. pydantic-core's parser (Rust) gives
+    # the same values as json.loads in ~45% of its time; a list page reads 100 documents.
+    return pydantic_core.from_json(text)
 
 
 class Store:
@@ -167,14 +176,12 @@ class Store:
 
     # -- applications --------------------------------------------------------------------
 
-    # The json.loads calls of this class read documents this store wrote itself with
-    # json.dumps, after the request body had passed vonage_widgets._json.loads: trusted.
     @staticmethod
     def _application(row: tuple[Any, ...]) -> StoredApplication:
         return StoredApplication(
             id=row[0],
             account=row[1],
-            document=json.loads(row[2]),
+            document=_loads(row[2]),
             created_at=row[3],
             updated_at=row[4],
         )
@@ -189,9 +196,12 @@ class Store:
             total = conn.execute(
                 "SELECT COUNT(*) FROM applications WHERE account = ?", (account,)
             ).fetchone()[0]
+            # OFFSET steps over the skipped rows: over the (account, seq) index alone in the
+            # subquery, instead of over whole rows (documents and all) in the outer query.
             rows = conn.execute(
-                f"SELECT {self._APP_COLUMNS} FROM applications WHERE account = ? "  # noqa: S608
-                "ORDER BY seq LIMIT ? OFFSET ?",
+                f"SELECT {self._APP_COLUMNS} FROM applications WHERE seq IN "  # noqa: S608
+                "(SELECT seq FROM applications WHERE account = ? ORDER BY seq LIMIT ? OFFSET ?) "
+                "ORDER BY seq",
                 (account, limit, offset),
             ).fetchall()
         return int(total), [self._application(r) for r in rows]
@@ -266,7 +276,7 @@ class Store:
             .execute("SELECT document FROM numbers WHERE account = ? ORDER BY seq", (account,))
             .fetchall()
         )
-        return [json.loads(r[0]) for r in rows]
+        return [_loads(r[0]) for r in rows]
 
     def get_number(self, account: str, msisdn: str) -> dict[str, Any] | None:
         """The owned number ``msisdn``, or None when the account does not own it."""
@@ -278,7 +288,7 @@ class Store:
             )
             .fetchone()
         )
-        return None if row is None else json.loads(row[0])
+        return None if row is None else _loads(row[0])
 
     def put_number(self, account: str, number: dict[str, Any]) -> None:
         """Insert or replace an owned number (keyed by its ``msisdn``)."""
@@ -308,4 +318,4 @@ class Store:
             )
             .fetchall()
         )
-        return [json.loads(r[0]) for r in rows]
+        return [_loads(r[0]) for r in rows]
