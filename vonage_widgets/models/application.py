@@ -231,6 +231,10 @@ class Webhook(WireModel):
     def _null_means_absent(cls, data: Any) -> Any:
         # Replaces WireModel's pre-pass so a webhook costs one Python call, not two: read the
         # old timeout name first, then drop nulls (the order the two passes always had).
+        # The usual webhook (a dict with no old name and no null) returns at once: a listing
+        # reads two webhooks per application, and the two calls below cost ~40% of this.
+        if type(data) is dict and "connection_timeout" not in data and None not in data.values():
+            return data
         return drop_known_nulls(cls, _read_old_timeout_name(data))
 
     @model_validator(mode="after")
@@ -483,8 +487,9 @@ class Capabilities(OptionalWireModel):
         if _EXTRA_NAMES.isdisjoint(data):
             return handler(data)  # the usual case: one set test, no second model
         extra = {name: data[name] for name in _EXTRA_NAMES.intersection(data)}
-        try:
-            built(cls._checked_extras()).model_validate(extra, by_alias=True, by_name=False)
+        try:  # the validator itself: model_validate's Python wrapper doubled this check's cost
+            checker = built(cls._checked_extras()).__pydantic_validator__
+            checker.validate_python(extra, by_alias=True, by_name=False)
         except pydantic.ValidationError as exc:
             problems = exc.errors()
         else:
