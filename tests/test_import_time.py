@@ -9,6 +9,7 @@ our bytecode the way a wheel install does, with a "cold" row that compiles our s
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib
 import importlib.util
@@ -108,6 +109,121 @@ def test_capabilities_names_the_extra_capabilities_it_checks() -> None:
     from vonage_widgets.models.extra_capabilities import ExtraCapabilities
 
     assert frozenset(ExtraCapabilities.model_fields) == application._EXTRA_NAMES
+
+
+# -- first use, not import: what the sandbox and the widgets defer -----------------------------
+
+# The sandbox needs the NCCO models only to check a webhook's reply, the catalog only for a
+# webhook's default timeouts, the problem-details model only for an error body: all at first
+# use. At import it needs one number, the NCCO size limit (MAX_RESPONSE_BYTES derives from it).
+NCCO_MODELS = tuple(
+    f"vonage_widgets.models.{name}" for name in ("ncco", *NCCO_MODEL_MODULES, "ncco_validate")
+)
+SANDBOX_DEFERRED = (
+    *NCCO_MODELS,
+    "vonage_widgets.models.catalog",
+    "vonage_widgets.models.problem",
+    "vonage_widgets.sandbox.calls_runner",
+)
+
+
+def _loaded_by(code: str) -> list[str]:
+    found = fresh_python(f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))")
+    assert isinstance(found, list)
+    return [str(name) for name in found]
+
+
+@pytest.mark.parametrize(
+    ("module", "deferred"),
+    [
+        ("vonage_widgets.sandbox", SANDBOX_DEFERRED),
+        ("vonage_widgets.workbook", (*NCCO_MODELS, "vonage_widgets.sandbox.calls_runner")),
+    ],
+)
+def test_importing_the_sandbox_loads_no_ncco_model(module: str, deferred: tuple[str, ...]) -> None:
+    loaded = _loaded_by(f"import {module}")
+    assert [name for name in deferred if name in loaded] == []
+    assert "vonage_widgets.models.ncco_limits" in loaded  # light: the limit, no models
+
+
+def test_the_sandbox_reads_the_ncco_size_limit_from_the_models() -> None:
+    from vonage_widgets.models import ncco, ncco_limits
+    from vonage_widgets.sandbox import calls_http
+
+    assert ncco.MAX_NCCO_BYTES == ncco_limits.MAX_NCCO_BYTES == 512 * 1024
+    assert ncco.MAX_NCCO_ACTIONS == ncco_limits.MAX_NCCO_ACTIONS == 100
+    assert calls_http.MAX_RESPONSE_BYTES == ncco_limits.MAX_NCCO_BYTES + 64 * 1024
+
+
+def test_ncco_limits_loads_nothing_else_of_ours_nor_pydantic() -> None:
+    # A package import runs vonage_widgets/__init__ (errors, redact) and models/__init__
+    # (the application models, pydantic): so compare against importing the package alone.
+    before = set(_loaded_by("import vonage_widgets.models"))
+    after = set(_loaded_by("import vonage_widgets.models.ncco_limits"))
+    assert after - before == {"vonage_widgets.models.ncco_limits"}
+    source = (REPO / "vonage_widgets" / "models" / "ncco_limits.py").read_text(encoding="utf-8")
+    imports = (ast.Import, ast.ImportFrom)
+    assert not [node for node in ast.walk(ast.parse(source)) if isinstance(node, imports)]
+
+
+def test_importing_the_widgets_loads_no_ncco_model_nor_the_builder() -> None:
+    loaded = _loaded_by("import vonage_widgets.widgets")
+    assert [name for name in NCCO_MODELS if name in loaded] == []
+    assert "vonage_widgets.widgets.ncco_builder" not in loaded
+    assert {"ipywidgets", "traitlets", "pandas", "pydantic"} <= set(loaded)
+
+
+def test_deferring_the_ncco_builder_keeps_its_third_party_modules_in_the_widgets_import() -> None:
+    # The builder loads on first use, but the benchmark's baseline (the third-party modules
+    # `import vonage_widgets.widgets` loads) must not lose what it needs: only the pydantic
+    # helper module that our NCCO models themselves use is left to first use.
+    alone = _loaded_by("import vonage_widgets.widgets")
+    used = _loaded_by("import vonage_widgets.widgets\nvonage_widgets.widgets.NccoBuilder")
+    missing = set(import_benchmark.third_party(used)) - set(import_benchmark.third_party(alone))
+    assert missing <= {"pydantic.functional_serializers"}
+
+
+def test_the_ncco_builder_names_load_on_first_use() -> None:
+    import vonage_widgets
+    import vonage_widgets.widgets as widgets
+    from vonage_widgets.widgets import TEMPLATES, NccoBuilder, NccoTemplate, ncco_builder
+
+    assert widgets.NccoBuilder is NccoBuilder is ncco_builder.NccoBuilder
+    assert vonage_widgets.NccoBuilder is NccoBuilder
+    assert widgets.TEMPLATES is TEMPLATES is ncco_builder.TEMPLATES
+    assert widgets.NccoTemplate is NccoTemplate is ncco_builder.NccoTemplate
+    assert {"NccoBuilder", "NccoTemplate", "TEMPLATES"} <= set(dir(widgets))
+    assert set(widgets.__all__) <= set(dir(widgets))
+    with pytest.raises(AttributeError, match="has no attribute 'NccoBuildr'"):
+        widgets.NccoBuildr  # noqa: B018
+
+
+@pytest.mark.parametrize("module", ["vonage_widgets.models.catalog", "vonage_widgets.widgets"])
+def test_the_catalog_builds_extra_capabilities_on_first_use(module: str) -> None:
+    # Only EXTRA_CAPABILITIES needs the extra capabilities' models; the form and the tables
+    # read the catalog without it. Threads reading it first at once all get one tuple.
+    found = fresh_python(
+        "import json, sys, threading\n"
+        f"import {module}\n"
+        "from vonage_widgets.models import catalog\n"
+        "before = 'vonage_widgets.models.extra_capabilities' in sys.modules\n"
+        "barrier, seen = threading.Barrier(4), []\n"
+        "def read():\n"
+        "    barrier.wait(timeout=60)\n"
+        "    seen.append(catalog.EXTRA_CAPABILITIES)\n"
+        "threads = [threading.Thread(target=read) for _ in range(4)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join(timeout=60) for t in threads]\n"
+        "from vonage_widgets.models import EXTRA_CAPABILITIES\n"
+        "print(json.dumps({'before': before, 'names': [c.name for c in seen[0]],\n"
+        "                  'same': all(s is EXTRA_CAPABILITIES for s in seen), 'n': len(seen)}))"
+    )
+    assert found == {
+        "before": False,
+        "names": ["video", "meetings", "network_apis"],
+        "same": True,
+        "n": 4,
+    }
 
 
 # -- the benchmark ------------------------------------------------------------------------------

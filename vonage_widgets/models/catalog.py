@@ -7,13 +7,18 @@ a model and the catalog follows. ``CAPABILITIES`` lists the capabilities the pac
 the order a form shows them; ``EXTRA_CAPABILITIES`` describes video, meetings and network_apis,
 which the models check against the spec but keep as JSON. Other unknown capabilities are kept
 by the models and not described here.
+
+``EXTRA_CAPABILITIES`` is built on first use (module ``__getattr__``, PEP 562): it is the only
+thing here that needs the extra capabilities' models, and neither the form nor the tables
+read it, so importing the catalog does not load them.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -28,7 +33,6 @@ from vonage_widgets.models._wire import (
     model_in,
 )
 from vonage_widgets.models.application import Capabilities, Privacy
-from vonage_widgets.models.extra_capabilities import ExtraCapabilities
 
 __all__ = [
     "CAPABILITIES",
@@ -230,9 +234,7 @@ CAPABILITIES: tuple[CapabilitySpec, ...] = tuple(
 )
 """Every modelled capability, in the models' order (voice, messages, rtc, verify, vbc)."""
 
-EXTRA_CAPABILITIES: tuple[CapabilitySpec, ...] = tuple(
-    _capability(n, f) for n, f in ExtraCapabilities.model_fields.items()
-)
+EXTRA_CAPABILITIES: tuple[CapabilitySpec, ...]  # built on first use: see __getattr__
 """video, meetings and network_apis: checked against the spec, kept as JSON by the models.
 
 Separate from :data:`CAPABILITIES` on purpose: the form shows a section and the tables a
@@ -240,6 +242,8 @@ column per entry of ``CAPABILITIES``, and neither can edit or lay out these yet 
 settings are nested, its webhooks have no method). Read them here for documentation and
 checks; :func:`capability` looks up ``CAPABILITIES`` only.
 """
+
+_EXTRA_LOCK = threading.Lock()  # threads reading it first at once all get the same tuple
 
 PRIVACY_SETTINGS: tuple[SettingSpec, ...] = tuple(
     _setting(n, f) for n, f in Privacy.model_fields.items()
@@ -273,3 +277,18 @@ def capability(name: str) -> CapabilitySpec:
 def webhook_spec(capability_name: str, webhook: str) -> WebhookSpec:
     """The catalog entry for one webhook, e.g. ``webhook_spec("voice", "answer_url")``."""
     return capability(capability_name).webhook(webhook)
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which then still flag a misspelt name
+
+    def __getattr__(name: str) -> Any:
+        """Build :data:`EXTRA_CAPABILITIES` on first use (loading its models), then keep it."""
+        if name != "EXTRA_CAPABILITIES":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        with _EXTRA_LOCK:
+            if name not in globals():
+                from vonage_widgets.models.extra_capabilities import ExtraCapabilities
+
+                fields = ExtraCapabilities.model_fields
+                globals()[name] = tuple(_capability(n, f) for n, f in fields.items())
+        return globals()[name]

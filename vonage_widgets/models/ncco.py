@@ -9,9 +9,9 @@ doubles as a fluent builder::
     Ncco().talk("Hello").connect_phone("447700900001", from_="447700900000").build()
 
 This module is the public face; the pieces live in ``ncco_types`` (field limits),
-``ncco_base`` (lossless base models), ``ncco_endpoints``, ``ncco_speech``, ``ncco_prompts``
-and ``ncco_actions`` (the models), ``ncco_validate`` (the rules), ``ncco_builder`` and
-``ncco_templates``.
+``ncco_limits`` (whole-NCCO size limits, no models), ``ncco_base`` (lossless base models),
+``ncco_endpoints``, ``ncco_speech``, ``ncco_prompts`` and ``ncco_actions`` (the models),
+``ncco_validate`` (the rules), ``ncco_builder`` and ``ncco_templates``.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 One function (:func:`check_ncco`) serves the parser, the builder, the sandbox and the editor,
 so they always agree. It looks at three levels:
 
-1. the document: a non-empty JSON array within the size limits below;
+1. the document: a non-empty JSON array within the size limits of ``ncco_limits``;
 2. each action: an object with a known ``action``, field types/ranges/enums (from the
    models), cross-field rules (``rule_errors``), and unknown keys (kept by the parser, but
    reported here so typos like ``bargein`` surface);
@@ -29,6 +29,7 @@ from vonage_widgets.models._wire import built
 from vonage_widgets.models.ncco_actions import ACTIONS
 from vonage_widgets.models.ncco_base import WIRE_CONTEXT, Action
 from vonage_widgets.models.ncco_endpoints import ENDPOINT_TYPES
+from vonage_widgets.models.ncco_limits import MAX_NCCO_ACTIONS, MAX_NCCO_BYTES
 
 __all__ = [
     "MAX_NCCO_ACTIONS",
@@ -38,17 +39,6 @@ __all__ = [
     "translate_error",
     "validate_ncco",
 ]
-
-# Vonage publishes no size limit for an NCCO (reference section 5). These are this package's
-# guard rails, chosen so that every realistic NCCO passes and a runaway generator does not:
-# an NCCO is fetched within the answer webhook's socket timeout (at most 5 s,
-# [SPEC-APP-2.4.1]) and held per call, so it should stay small. 100 actions is far beyond any
-# documented example; 512 KiB fits 100 talk actions at the 1500-character limit even in
-# 3-byte UTF-8 characters, plus their options.
-MAX_NCCO_ACTIONS = 100
-"""Most actions one NCCO may hold (this package's limit, not Vonage's)."""
-MAX_NCCO_BYTES = 512 * 1024
-"""Largest NCCO as compact UTF-8 JSON (this package's limit, not Vonage's)."""
 
 BARGE_IN_ACTIONS = ("talk", "stream")
 

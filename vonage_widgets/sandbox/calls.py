@@ -42,7 +42,6 @@ from vonage_widgets.sandbox.calls_context import (
     LimitReached,
 )
 from vonage_widgets.sandbox.calls_http import WebhookTarget, make_signer, new_client
-from vonage_widgets.sandbox.calls_runner import NccoRunner
 from vonage_widgets.sandbox.calls_trace import CallTrace
 from vonage_widgets.sandbox.ids import IdFactory
 from vonage_widgets.sandbox.numbers import SEED_NUMBERS
@@ -268,6 +267,9 @@ class CallSimulator:
 
 def _place(ctx: CallContext, region_url: str) -> None:
     """The call itself: events, answer, NCCO, hang-up (see the module docstring)."""
+    # The runner loads the NCCO models: on the first simulated call, not with the sandbox.
+    from vonage_widgets.sandbox.calls_runner import NccoRunner
+
     trace, caller = ctx.trace, ctx.caller
     runner = NccoRunner(ctx)
     by, why = "platform", "the NCCO ran out of actions"

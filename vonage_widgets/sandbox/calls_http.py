@@ -38,8 +38,8 @@ import httpx
 from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.keys import sign_webhook
-from vonage_widgets.models import Webhook, check_ncco, webhook_spec
-from vonage_widgets.models.ncco import MAX_NCCO_BYTES
+from vonage_widgets.models import Webhook
+from vonage_widgets.models.ncco_limits import MAX_NCCO_BYTES
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -105,6 +105,8 @@ class WebhookTarget:
         """The application's voice webhook ``name`` (``answer_url``, ``event_url``,
         ``fallback_answer_url``), with the API defaults from the models' catalog for any
         setting left out. ``url`` overrides the address (an NCCO action's ``eventUrl``)."""
+        from vonage_widgets.models import webhook_spec  # the catalog loads on the first call
+
         spec = webhook_spec("voice", name)
         connect = spec.connect_timeout.default if spec.connect_timeout else None
         socket = spec.socket_timeout.default if spec.socket_timeout else None
@@ -345,6 +347,8 @@ def _judge(result: Attempt, raw: bytes, expect: Expect) -> None:
     result.body = data
     if expect == "maybe_ncco" and not isinstance(data, list):
         return  # an event reply like {"ok": true} is not an NCCO: ignored
+    from vonage_widgets.models import check_ncco  # the NCCO models load on the first reply
+
     check = check_ncco(data)
     if check.errors:
         result.ncco_errors = list(check.errors)

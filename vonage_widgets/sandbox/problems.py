@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping
 from starlette.responses import JSONResponse, Response
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.models import LIST_VALIDATION_TYPE, PAYLOAD_VALIDATION_TYPE, ProblemDetails
 
 __all__ = [
     "ERROR_MEDIA_TYPE",
@@ -50,6 +49,8 @@ def problem(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """An RFC 7807 response. ``kind`` is a full type URL or a fragment of the generic page."""
+    from vonage_widgets.models import ProblemDetails  # loads with the first error, not the sandbox
+
     kind = kind if kind.startswith("https://") else f"{_DOCS}#{kind}"
     if invalid_parameters is None:
         details = ProblemDetails(type=kind, title=title, detail=detail, instance=instance)
@@ -65,6 +66,8 @@ def bad_request(
     errors: Iterable[FieldError], instance: str, *, listing: bool = False
 ) -> JSONResponse:
     """400 with ``invalid_parameters`` naming every bad field (payload or list validation)."""
+    from vonage_widgets.models import LIST_VALIDATION_TYPE, PAYLOAD_VALIDATION_TYPE
+
     return problem(
         400,
         LIST_VALIDATION_TYPE if listing else PAYLOAD_VALIDATION_TYPE,

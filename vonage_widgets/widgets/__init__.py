@@ -2,17 +2,37 @@
 
 Each widget gets a client passed in and puts its results in trait values and attributes, so
 notebooks and tests drive it through plain methods, ``.value`` and ``.click()``.
+
+The NCCO builder (``NccoBuilder``, ``NccoTemplate``, ``TEMPLATES``) loads on first use, through
+module ``__getattr__`` (PEP 562): it needs the NCCO models, most of the package's own import
+time, and most sessions never build a call flow. Its third-party modules (ipywidgets,
+traitlets, pydantic) load here all the same, with the other widgets; only
+``pydantic.functional_serializers``, which just the NCCO models use, waits for them.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from vonage_widgets.widgets.application_form import (
     NEW_APPLICATION,
     NEW_APPLICATION_VALUE,
     ApplicationForm,
 )
-from vonage_widgets.widgets.ncco_builder import TEMPLATES, NccoBuilder, NccoTemplate
 from vonage_widgets.widgets.number_linker import LinkerClient, NumberLinker
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time these load on first use
+    from vonage_widgets.widgets.ncco_builder import TEMPLATES, NccoBuilder, NccoTemplate
+
+_LAZY: dict[str, str] = {
+    "TEMPLATES": "ncco_builder",
+    "NccoBuilder": "ncco_builder",
+    "NccoTemplate": "ncco_builder",
+}
+"""Re-exported name -> the submodule of this package that defines it, loaded on first use."""
+
+_SUBMODULES = frozenset(_LAZY.values())
 
 __all__ = [
     "NEW_APPLICATION",
@@ -24,3 +44,22 @@ __all__ = [
     "NccoTemplate",
     "NumberLinker",
 ]
+
+
+if not TYPE_CHECKING:  # hidden from type checkers, which then still flag a misspelt name
+
+    def __getattr__(name: str) -> Any:
+        """Load a lazily re-exported name (or submodule) on first use, then keep it here."""
+        if name in _SUBMODULES:
+            return importlib.import_module(f"{__name__}.{name}")  # also sets it on this package
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value  # the next lookup is an ordinary one
+        return value
+
+
+def __dir__() -> list[str]:
+    """Every public name, the ones not loaded yet included."""
+    return sorted({*globals(), *__all__})
