@@ -15,9 +15,9 @@ models build their validators on first use (``defer_build``; see ``_wire.built``
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from vonage_widgets._lazy import lazy_attributes
 from vonage_widgets.models.application import (
     ADDRESS_RULE,
     NAME_MAX_LENGTH,
@@ -156,7 +156,6 @@ _LAZY: dict[str, str] = {
 }
 """Re-exported name -> the submodule of this package that defines it, loaded on first use."""
 
-_SUBMODULES = frozenset(_LAZY.values())
 
 __all__ = [
     "ADDRESS_RULE",
@@ -237,18 +236,5 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Load a lazily re-exported name (or submodule) on first use, then keep it here."""
-    if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")  # also sets it on this package
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # the next lookup is an ordinary one
-    return value
-
-
-def __dir__() -> list[str]:
-    """Every public name, the ones not loaded yet included."""
-    return sorted({*globals(), *__all__})
+# Loads a lazy name (or submodule) on first use, then keeps it here; dir() lists them all.
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals(), __all__)
