@@ -23,7 +23,7 @@ import pytest
 
 from benchmarks import imports as import_benchmark
 from benchmarks._measure import Scale
-from tests.fresh_python import fresh_python
+from tests.fresh_python import fresh_python, fresh_python_race
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,23 +59,15 @@ def test_importing_the_ncco_models_builds_no_validator_and_loads_no_difflib() ->
 
 
 def test_ncco_first_uses_from_many_threads_at_once_all_judge_right() -> None:
-    verdicts = fresh_python(
-        "import json, threading\n"
+    verdicts = fresh_python_race(
         "from vonage_widgets.models import check_ncco, parse_ncco\n"
         "phone = {'type': 'phone', 'number': '447700900001'}\n"
         "good = [{'action': 'talk', 'text': 'Hi'}, {'action': 'connect', 'endpoint': [phone]}]\n"
         "bad = [{'action': 'talk', 'text': 5}, {'action': 'conect'}]\n"
-        "barrier, out = threading.Barrier(8), []\n"
-        "def work(k):\n"
-        "    barrier.wait(timeout=60)\n"
+        "def task(k):\n"
         "    if k % 2:\n"
-        "        out.append(','.join(a.kind for a in parse_ncco(good)))\n"
-        "    else:\n"
-        "        out.append(','.join(e.path for e in check_ncco(bad).errors))\n"
-        "threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]\n"
-        "[t.start() for t in threads]\n"
-        "[t.join(timeout=60) for t in threads]\n"
-        "print(json.dumps(sorted(out)))"
+        "        return ','.join(a.kind for a in parse_ncco(good))\n"
+        "    return ','.join(e.path for e in check_ncco(bad).errors)"
     )
     assert verdicts == ["0.text,1.action"] * 4 + ["talk,connect"] * 4
 
@@ -202,21 +194,19 @@ def test_the_ncco_builder_names_load_on_first_use() -> None:
 def test_the_catalog_builds_extra_capabilities_on_first_use(module: str) -> None:
     # Only EXTRA_CAPABILITIES needs the extra capabilities' models; the form and the tables
     # read the catalog without it. Threads reading it first at once all get one tuple.
-    found = fresh_python(
-        "import json, sys, threading\n"
+    found = fresh_python_race(
+        "import sys\n"
         f"import {module}\n"
         "from vonage_widgets.models import catalog\n"
         "before = 'vonage_widgets.models.extra_capabilities' in sys.modules\n"
-        "barrier, seen = threading.Barrier(4), []\n"
-        "def read():\n"
-        "    barrier.wait(timeout=60)\n"
-        "    seen.append(catalog.EXTRA_CAPABILITIES)\n"
-        "threads = [threading.Thread(target=read) for _ in range(4)]\n"
-        "[t.start() for t in threads]\n"
-        "[t.join(timeout=60) for t in threads]\n"
-        "from vonage_widgets.models import EXTRA_CAPABILITIES\n"
-        "print(json.dumps({'before': before, 'names': [c.name for c in seen[0]],\n"
-        "                  'same': all(s is EXTRA_CAPABILITIES for s in seen), 'n': len(seen)}))"
+        "def task(k):\n"
+        "    return catalog.EXTRA_CAPABILITIES\n"
+        "def through_the_package():\n"
+        "    from vonage_widgets.models import EXTRA_CAPABILITIES\n"
+        "    return EXTRA_CAPABILITIES",
+        threads=4,
+        report="{'before': before, 'names': [c.name for c in results[0]],"
+        " 'same': all(r is through_the_package() for r in results), 'n': len(results)}",
     )
     assert found == {
         "before": False,
