@@ -12,6 +12,7 @@ import functools
 import hashlib
 import hmac
 import json
+import ssl
 import time
 import uuid
 from typing import Any
@@ -96,7 +97,10 @@ def voice_application(
             }
         },
     }
-    response = httpx.post(sandbox.url + "/v2/applications", json=body, auth=auth, timeout=30)
+    verify: Any = ssl.create_default_context(cafile=sandbox.ca_file) if sandbox.ca_file else True
+    response = httpx.post(
+        sandbox.url + "/v2/applications", json=body, auth=auth, timeout=30, verify=verify
+    )
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()
     return created
