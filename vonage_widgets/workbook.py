@@ -73,6 +73,7 @@ from vonage_widgets.sandbox import (
 )
 
 if TYPE_CHECKING:
+    from vonage_widgets.calling import PlacedCall
     from vonage_widgets.widgets import ApplicationForm
 
 __all__ = [
@@ -345,6 +346,55 @@ class Workbook:
             return simulate_call_remote(url, to, from_, api_key=key, api_secret=secret, **options)
         rule = "simulated calls need the sandbox; with the real API, call the number from a phone"
         raise ValidationError([FieldError("", rule)], subject="simulated call")
+
+    def call(
+        self,
+        to: str,
+        ncco: Any = None,
+        *,
+        from_: str | None = None,
+        answer_url: str | None = None,
+        event_url: str | None = None,
+        **options: Any,
+    ) -> PlacedCall:
+        """Make an outbound call as the current application, authenticated by its saved key.
+
+        Sends ``POST /v1/calls`` with a fresh RS256 JWT signed by the private key in
+        :attr:`key_path`, then reads the call back. Give ``ncco`` (actions, or an ``Ncco``)
+        or ``answer_url``. Without ``from_`` the call uses ``random_from_number`` (a number
+        linked to the application). Returns a :class:`~vonage_widgets.calling.PlacedCall`:
+        the record, the JWT's claims (never the key) and, on a sandbox, the call's trace.
+        """
+        from vonage_widgets.calling import PlacedCall, VoiceCalls, call_body, fetch_trace
+
+        app = self._current()
+        key = self.key_path
+        if key is None:
+            self.check_key()  # raises, saying where the key was looked for
+        assert key is not None
+        body = call_body(
+            to, ncco=ncco, answer_url=answer_url, from_=from_, event_url=event_url, **options
+        )
+        verify: Any = True
+        if self.sandbox is not None and self.sandbox.ca_file is not None:
+            verify = self.sandbox.ca_file
+        with VoiceCalls(self.url, str(app.id), key, verify=verify) as calls:
+            created = calls.create(body)
+            claims = dict(calls.last_claims)
+            record = calls.get(created["uuid"])
+        trace = None
+        if self.sandbox is not None:
+            trace = fetch_trace(
+                self.url,
+                created["uuid"],
+                api_key=self.sandbox.api_key,
+                api_secret=self.sandbox.api_secret,
+                verify=verify,
+            )
+        elif self._remote_sandbox is not None:
+            url, api_key, secret = self._remote_sandbox
+            trace = fetch_trace(url, created["uuid"], api_key=api_key, api_secret=secret)
+        return PlacedCall(created["uuid"], record, claims, trace, created)
 
     def display_path(self, path: str | os.PathLike[str]) -> str:
         """``path`` for people and saved notebooks: ``<home>/...`` inside the workbook home."""
