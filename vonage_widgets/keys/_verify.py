@@ -32,7 +32,10 @@ Decisions where the reference leaves room:
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -41,12 +44,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.exceptions import InvalidSignatureError, PyJWTError
+from jwt.algorithms import RSAAlgorithm
+from jwt.exceptions import PyJWTError
 
 from vonage_widgets.errors import VonageWidgetsError
 from vonage_widgets.keys._jwt import JWT_TTL_DEFAULT, JWT_TTL_MAX
 from vonage_widgets.keys._pem import load_public_key
-from vonage_widgets.keys._tokens import RS256, claims_from, strip_bearer
+from vonage_widgets.keys._tokens import claims_from, strip_bearer
 
 __all__ = ["JwtRefused", "VerifiedJwt", "acl_allows", "verify_application_jwt"]
 
@@ -71,6 +75,7 @@ class VerifiedJwt:
     claims: dict[str, Any]
 
 
+_RSA_SHA256 = RSAAlgorithm(RSAAlgorithm.SHA256)
 _KEYS: OrderedDict[str, rsa.RSAPublicKey] = OrderedDict()
 _KEYS_LOCK = threading.Lock()
 _KEYS_MAX = 256
@@ -90,6 +95,29 @@ def _public_key(pem: str) -> rsa.RSAPublicKey:
         while len(_KEYS) > _KEYS_MAX:
             _KEYS.popitem(last=False)
     return key
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def _b64decode(segment: str) -> bytes:
+    if not _BASE64URL.fullmatch(segment):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _segments_of(token: str) -> tuple[dict[str, Any], bytes, bytes]:
+    """Header, payload bytes and signature of a compact JWS; ValueError when it is not one.
+
+    Parsed here rather than by PyJWS, whose base64url check walks the text character by
+    character in Python (half the cost of verifying a token)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise ValueError("a JWT has three segments")
+    header = json.loads(_b64decode(parts[0]))
+    if not isinstance(header, dict):
+        raise ValueError("the JWT header is not an object")
+    return header, _b64decode(parts[1]), _b64decode(parts[2])
 
 
 def _segments(path: str) -> list[str]:
@@ -155,10 +183,10 @@ def verify_application_jwt(
     if not token or len(token) > 16_384:
         raise JwtRefused("malformed", "the bearer token is empty or too long")
     try:
-        unverified = RS256.decode_complete(token, options={"verify_signature": False})
-        alg = unverified["header"].get("alg")
-        claims = claims_from(unverified["payload"])
-    except (PyJWTError, ValueError, TypeError, AttributeError):
+        jose, payload, signature = _segments_of(token)
+        alg = jose.get("alg")
+        claims = claims_from(payload)
+    except (ValueError, TypeError, UnicodeDecodeError):
         raise JwtRefused("malformed", "the bearer token is not a JWT") from None
     if alg != "RS256":
         raise JwtRefused(
@@ -175,15 +203,13 @@ def verify_application_jwt(
         )
     try:
         key = _public_key(pem)
-        RS256.decode_complete(token, key, algorithms=["RS256"])
-    except InvalidSignatureError:
-        raise JwtRefused(
-            "signature", "the signature does not match the application's public key"
-        ) from None
+        verified = _RSA_SHA256.verify(token.rpartition(".")[0].encode("ascii"), key, signature)
     except (PyJWTError, ValueError, VonageWidgetsError):
         raise JwtRefused(
             "signature", "the token cannot be verified with the application's key"
         ) from None
+    if not verified:
+        raise JwtRefused("signature", "the signature does not match the application's public key")
     _check_claims(claims, time.time() if now is None else now, leeway)
     if "acl" in claims and not acl_allows(claims["acl"], path, method):
         raise JwtRefused("acl", f"the token's acl does not allow {method.upper()} {path[:200]}")

@@ -125,15 +125,20 @@ class VoiceApi:
 
     def public_key_for(self, app_id: str) -> tuple[str, str] | None:
         """(account, public key PEM) of application ``app_id``, if an account here owns it."""
-        with self.store.read() as conn:
-            row = conn.execute(
-                "SELECT account, document FROM applications WHERE id = ?", (app_id,)
-            ).fetchone()
+        # json_extract reads the key inside SQLite: no parse of the whole document per request.
+        # One statement is its own snapshot: no BEGIN/COMMIT round (as Store.get_application).
+        row = (
+            self.store._connection()
+            .execute(
+                "SELECT account, json_extract(document, '$.keys.public_key') "
+                "FROM applications WHERE id = ?",
+                (app_id,),
+            )
+            .fetchone()
+        )
         if row is None or row[0] not in self.simulator.accounts:
             return None
-        document = loads(row[1], subject="stored application")
-        keys = document.get("keys") if isinstance(document, dict) else None
-        pem = keys.get("public_key") if isinstance(keys, dict) else None
+        pem = row[1]
         return (row[0], pem) if isinstance(pem, str) and pem else None
 
     def _save(self, account: str, legs: list[LegRecord], trace: CallTrace) -> None:
