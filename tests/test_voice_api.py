@@ -15,6 +15,7 @@ from tests.conftest import load_json
 from tests.sandbox_helpers import key_pair
 from tests.voice_helpers import CALLER, PHONE, TALK, bearer, voice_application
 from vonage_widgets.keys import mint_jwt
+from vonage_widgets.models.voice import validate_update_call
 from vonage_widgets.sandbox import Sandbox
 from vonage_widgets.sandbox.calls import DEFAULT_SIGNATURE_SECRET
 from vonage_widgets.webhooks import WebhookServer
@@ -91,6 +92,23 @@ def test_outbound_call_posts_its_events_and_is_recorded(
     assert body["_links"]["self"]["href"] == f"/v1/calls/{uuid}"
     assert int(body["duration"]) >= 1  # the talk takes simulated seconds
     assert body["start_time"] < body["end_time"]
+
+
+def test_the_bodies_wb_call_sends_fit_the_spec(voice_spec: dict[str, Any]) -> None:
+    from vonage_widgets.calling import call_body
+
+    with_ncco = call_body(
+        "447700900456", ncco=TALK, from_="447700900000", event_url="https://e.com/e"
+    )
+    _validate(voice_spec, "#/components/schemas/CreateCallRequestNcco", with_ncco)
+    with_url = call_body("447700900456", answer_url="https://e.com/a", machine_detection="hangup")
+    _validate(voice_spec, "#/components/schemas/CreateCallRequestAnswerUrl", with_url)
+    for update in (
+        {"action": "hangup"},
+        {"action": "transfer", "destination": {"type": "ncco", "ncco": TALK}},
+    ):
+        validate_update_call(update)  # our model accepts what the spec documents
+    _validate(voice_spec, "#/components/schemas/UpdateCallRequestTransferNcco", update)
 
 
 def test_answer_url_call_fetches_its_ncco(setup: dict[str, Any]) -> None:
