@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.cli_helpers import home, run, sandbox
@@ -66,15 +67,24 @@ def test_create_show_list_hangup(
 
 
 def test_create_from_an_ncco_file(
-    capsys: pytest.CaptureFixture[str], app: dict[str, Any], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], app: dict[str, Any], sandbox: Sandbox, tmp_path: Path
 ) -> None:
     ncco = tmp_path / "answer.json"
     ncco.write_text(json.dumps([{"action": "talk", "text": "From a file"}]))
-    made = run(
-        capsys, "calls", "create", *_as(app), "--to", "447700900456", "--ncco", str(ncco), "--json"
+    argv = ("calls", "create", *_as(app), "--to", "447700900456", "--ncco", str(ncco), "--json")
+    refused = run(capsys, *argv)  # no --from: random_from_number, but no number is linked
+    assert refused.code != 0
+    assert "random_from_number" in refused.err
+    linked = httpx.post(
+        f"{sandbox.url}/number/update",
+        data={"country": "GB", "msisdn": "447700900000", "app_id": app["id"]},
+        auth=(sandbox.api_key, sandbox.api_secret),
+        timeout=30,
     )
+    assert linked.status_code == 200, linked.text
+    made = run(capsys, *argv)
     assert made.code == 0, made.err
-    assert made.json["from"]["type"] == "phone"  # random_from_number: a number of the account
+    assert made.json["from"] == {"type": "phone", "number": "447700900000"}
 
 
 def test_a_key_that_is_not_the_applications_is_refused(

@@ -31,6 +31,8 @@ Decisions where the reference leaves room:
   ``unmute``, ``earmuff``, ``unearmuff`` and ``transfer`` are validated in full (a transfer's
   NCCO or URL included), then refused with 400 saying the call has ended. Vonage's own answer
   for an ended call is not public.
+* ``random_from_number: true`` uses the first number linked to the application; with none
+  linked the call is refused (400 naming ``random_from_number``).
 * **Records** live in the sandbox's SQLite file (table ``voice_calls``), one row per leg.
 """
 
@@ -290,6 +292,12 @@ class VoiceApi:
             stored = self.store.get_application(account, app_id)
             if stored is None:  # deleted between the token check and now
                 raise JwtRefused("unknown-application", "the application no longer exists")
+            if call.from_ is None and not self.store.numbers_linked_to(account, app_id):
+                rule = (
+                    f"is true, but no number is linked to application {app_id}: link one "
+                    "(client.numbers.link) or give from"
+                )
+                raise ValidationError([FieldError("random_from_number", rule)], subject="call")
             application = Application.from_api({**stored.document, "id": stored.id})
             trace, legs = place_outbound(self.simulator, account, application, call, data)
             self._save(account, legs, trace)
@@ -299,6 +307,8 @@ class VoiceApi:
             trace, _ = await run_in_threadpool(place)
         except JwtRefused as error:
             return self.refused(error)
+        except ValidationError as error:
+            return bad_request(error.errors, ids.instance())
         body = {
             "uuid": trace.uuid,
             "status": "started",

@@ -92,9 +92,8 @@ def place_outbound(
     if request.from_ is not None:
         from_endpoint = {"type": "phone", "number": request.from_.number}
     else:
-        linked = simulator.store.numbers_linked_to(account, app_id)
-        number = linked[0]["msisdn"] if linked else "447700900123"
-        from_endpoint = {"type": "phone", "number": number}
+        linked = simulator.store.numbers_linked_to(account, app_id)  # checked: not empty
+        from_endpoint = {"type": "phone", "number": linked[0]["msisdn"]}
     from_ = str(from_endpoint["number"])
     signed = bool(voice.effective("signed_callbacks")) if voice is not None else False
     started = datetime.fromisoformat(simulator.store.now().replace("Z", "+00:00"))
