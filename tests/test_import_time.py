@@ -115,7 +115,7 @@ SANDBOX_DEFERRED = (
     *NCCO_MODELS,
     "vonage_widgets.models.catalog",
     "vonage_widgets.models.problem",
-    "vonage_widgets.sandbox.calls_runner",
+    "vonage_widgets.voice.runner",
 )
 
 
@@ -129,7 +129,7 @@ def _loaded_by(code: str) -> list[str]:
     ("module", "deferred"),
     [
         ("vonage_widgets.sandbox", SANDBOX_DEFERRED),
-        ("vonage_widgets.workbook", (*NCCO_MODELS, "vonage_widgets.sandbox.calls_runner")),
+        ("vonage_widgets.workbook", (*NCCO_MODELS, "vonage_widgets.voice.runner")),
     ],
 )
 def test_importing_the_sandbox_loads_no_ncco_model(module: str, deferred: tuple[str, ...]) -> None:
@@ -140,11 +140,11 @@ def test_importing_the_sandbox_loads_no_ncco_model(module: str, deferred: tuple[
 
 def test_the_sandbox_reads_the_ncco_size_limit_from_the_models() -> None:
     from vonage_widgets.models import ncco, ncco_limits
-    from vonage_widgets.sandbox import calls_http
+    from vonage_widgets.voice import http as voice_http
 
     assert ncco.MAX_NCCO_BYTES == ncco_limits.MAX_NCCO_BYTES == 512 * 1024
     assert ncco.MAX_NCCO_ACTIONS == ncco_limits.MAX_NCCO_ACTIONS == 100
-    assert calls_http.MAX_RESPONSE_BYTES == ncco_limits.MAX_NCCO_BYTES + 64 * 1024
+    assert voice_http.MAX_RESPONSE_BYTES == ncco_limits.MAX_NCCO_BYTES + 64 * 1024
 
 
 def test_ncco_limits_loads_nothing_else_of_ours_nor_pydantic() -> None:
