@@ -35,6 +35,7 @@ import ipywidgets as ipw
 import pandas as pd
 import traitlets
 
+from vonage_widgets.client.protocol import ApiClient
 from vonage_widgets.errors import (
     ApiError,
     FieldError,
@@ -79,21 +80,8 @@ _STATUS_COLOURS = {"info": "#202124", "ok": "#137333", "warn": "#b06000", "error
 _GENERATED_ON_SAVE = "(new key pair, generated when you save)"
 
 
-class _ApplicationsApi(Protocol):
-    def list_all(self) -> list[Application]: ...
-    def get(self, application_id: str) -> Application: ...
-    def create(self, app: dict[str, Any]) -> Application: ...
-    def update(self, application_id: str, app: dict[str, Any]) -> Application: ...
-    def delete(self, application_id: str) -> None: ...
-
-
-class ApplicationsClient(Protocol):
-    """What the form needs from a client: ``VonageClient`` (or anything with ``.applications``)."""
-
-    @property
-    def applications(self) -> _ApplicationsApi:
-        """The Application API calls."""
-        ...
+ApplicationsClient = ApiClient
+"""What the form needs from a client: ``VonageClient`` (:class:`ApiClient`)."""
 
 
 class _MessageTarget(Protocol):

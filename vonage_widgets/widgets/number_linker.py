@@ -19,11 +19,12 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Callable, Collection, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 import ipywidgets as ipw
 import pandas as pd
 
+from vonage_widgets.client.protocol import ApiClient
 from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
 from vonage_widgets.linking import (
     FAILED,
@@ -31,7 +32,6 @@ from vonage_widgets.linking import (
     NEEDS_CONFIRMATION,
     RESULT_COLUMNS,
     UNLINKED,
-    LinkingClient,
     fit_warnings,
     link_numbers,
     needs_confirmation,
@@ -70,18 +70,8 @@ _NO_APPLICATIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class _ApplicationsList(Protocol):
-    def list_all(self) -> list[Application]: ...
-    def get(self, application_id: str) -> Application: ...
-
-
-class LinkerClient(LinkingClient, Protocol):
-    """What the linker needs from a client: ``VonageClient`` (``wb.client``) has it."""
-
-    @property
-    def applications(self) -> _ApplicationsList:
-        """The Application API calls."""
-        ...
+LinkerClient = ApiClient
+"""What the linker needs from a client: ``VonageClient`` (``wb.client``) has it."""
 
 
 class NumberLinker(ipw.VBox):  # type: ignore[misc]
