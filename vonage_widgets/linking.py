@@ -47,7 +47,7 @@ from vonage_widgets.errors import (
 )
 from vonage_widgets.models import Application, OwnedNumber, validate_country, validate_msisdn
 from vonage_widgets.redact import redact
-from vonage_widgets.tables import UNKNOWN_APPLICATION, linked_application_id
+from vonage_widgets.tables import UNKNOWN_APPLICATION
 
 __all__ = [
     "ALREADY_LINKED",
@@ -460,7 +460,7 @@ def _link_one(
     names: _ApplicationNames,
 ) -> None:
     app_id = target.id or ""
-    previous = linked_application_id(number)
+    previous = number.linked_application_id
     row.previous_app_id = previous
     row.action = "relink" if previous not in (None, app_id) else "link"
     if previous == app_id:
@@ -492,7 +492,7 @@ def _link_one(
 def _unlink_one(
     client: LinkingClient, number: OwnedNumber, row: _Row, names: _ApplicationNames
 ) -> None:
-    previous = linked_application_id(number)
+    previous = number.linked_application_id
     row.previous_app_id = previous
     if previous is None:
         row.outcome = NOT_LINKED

@@ -41,7 +41,6 @@ from vonage_widgets.models import Application, OwnedNumber
 from vonage_widgets.redact import redact
 from vonage_widgets.tables import (
     UNKNOWN_APPLICATION,
-    linked_application_id,
     numbers_table,
     styled,
 )
@@ -345,7 +344,7 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
             number = by_msisdn.get(msisdn)
             if number is None or app is None:
                 continue
-            previous = linked_application_id(number)
+            previous = number.linked_application_id
             if previous is not None and previous != app.id:
                 found.append(
                     f"{msisdn} is linked to {self._app_label(previous)}: linking it asks you "
