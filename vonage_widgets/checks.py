@@ -22,6 +22,7 @@ import pandas as pd
 
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models import Application
+from vonage_widgets.tables.events import records_table
 from vonage_widgets.voice.http import (
     Attempt,
     Expect,
@@ -210,4 +211,4 @@ def check_webhooks(
             payload, expect = _payload(name, answer.url if answer else "")
             attempt = send(client, target, payload, expect=expect, signer=signer)
             rows.append(_row(name, target, attempt, expect))
-    return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+    return records_table(rows, CHECK_COLUMNS)
