@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from vonage_widgets.models.call_events import CALL_EVENT_FIELDS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -47,13 +49,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "at",
     "leg",
     "event",
-    "status",
-    "uuid",
-    "conversation_uuid",
-    "timestamp",
-    "direction",
-    "from",
-    "to",
+    *CALL_EVENT_FIELDS,
     "url",
     "response_status",
 )

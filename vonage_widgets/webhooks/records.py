@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from vonage_widgets.errors import RequestTimeout
+from vonage_widgets.models.call_events import CALL_EVENT_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,18 +46,7 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "response",
     "error",
 )
-EVENT_COLUMNS: tuple[str, ...] = (
-    "time",
-    "status",
-    "uuid",
-    "conversation_uuid",
-    "timestamp",
-    "direction",
-    "from",
-    "to",
-    "signature",
-    "response_status",
-)
+EVENT_COLUMNS: tuple[str, ...] = ("time", *CALL_EVENT_FIELDS, "signature", "response_status")
 
 
 @dataclass(frozen=True, slots=True)
