@@ -47,7 +47,7 @@ from vonage_widgets.errors import (
 )
 from vonage_widgets.models import Application, OwnedNumber, validate_country, validate_msisdn
 from vonage_widgets.redact import redact
-from vonage_widgets.tables import UNKNOWN_APPLICATION
+from vonage_widgets.tables import UNKNOWN_APPLICATION, typed_frame
 
 __all__ = [
     "ALREADY_LINKED",
@@ -547,7 +547,4 @@ def _explain_numbers_error(error: NumbersError, number: str, app_id: str | None)
 
 
 def _frame(rows: list[_Row]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(
-        [row.as_tuple() for row in rows], columns=list(RESULT_COLUMNS)
-    )
-    return frame.astype(dict(RESULT_COLUMNS))
+    return typed_frame([row.as_tuple() for row in rows], RESULT_COLUMNS)

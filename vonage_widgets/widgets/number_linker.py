@@ -43,6 +43,7 @@ from vonage_widgets.tables import (
     UNKNOWN_APPLICATION,
     numbers_table,
     styled,
+    typed_frame,
 )
 
 __all__ = ["ANY", "FEATURES", "NO_APPLICATION", "LinkerClient", "NumberLinker"]
@@ -559,7 +560,7 @@ def _escape(text: str) -> str:
 
 
 def _empty_results() -> pd.DataFrame:
-    return pd.DataFrame({c: [] for c in RESULT_COLUMNS}).astype(dict(RESULT_COLUMNS))
+    return typed_frame([], RESULT_COLUMNS)
 
 
 def _nothing_to_do(path: str, message: str) -> ValidationError:
