@@ -23,7 +23,7 @@ import httpx
 
 from vonage_widgets.errors import ApiError, FieldError, ValidationError
 from vonage_widgets.keys import PrivateKeySource, decode_jwt, load_private_key, mint_jwt
-from vonage_widgets.sandbox.calls_trace import CallTrace
+from vonage_widgets.voice.trace import CallTrace
 
 __all__ = ["PlacedCall", "VoiceCalls", "call_body", "fetch_trace"]
 

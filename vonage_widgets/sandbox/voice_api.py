@@ -55,10 +55,10 @@ from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.keys import JwtRefused, VerifiedJwt, verify_application_jwt
 from vonage_widgets.sandbox.calls import CallSimulator
-from vonage_widgets.sandbox.calls_trace import CallTrace
 from vonage_widgets.sandbox.problems import bad_request, problem
 from vonage_widgets.sandbox.store import Store
 from vonage_widgets.sandbox.voice_calls import LegRecord
+from vonage_widgets.voice.trace import CallTrace
 
 __all__ = ["CALLS_API_PATH", "UNAUTHORIZED_BODY", "VoiceApi", "voice_routes"]
 

@@ -1,9 +1,9 @@
 """Outbound calls placed with ``POST /v1/calls``, run by the same engine as simulated inbound calls.
 
-:func:`place_outbound` builds the engine's ``CallContext`` (``sandbox.calls_context``)
+:func:`place_outbound` builds the engine's ``CallContext`` (``voice.context``)
 for a call the application makes (direction ``outbound``), then runs the NCCO with the same
 runner, webhook rules, signing and simulated clock as ``Sandbox.simulate_call``. It returns
-the :class:`~vonage_widgets.sandbox.calls_trace.CallTrace` and one :class:`LegRecord` per leg
+the :class:`~vonage_widgets.voice.trace.CallTrace` and one :class:`LegRecord` per leg
 (the called party, plus any party a ``connect`` dialled), which the Voice API stores as call
 records.
 
@@ -32,9 +32,9 @@ from typing import Any
 from vonage_widgets.models import Application
 from vonage_widgets.models.voice import CreateCall
 from vonage_widgets.sandbox.calls import DEFAULT_REGION_URL, REGION_URLS, CallSimulator
-from vonage_widgets.sandbox.calls_context import CallContext, CallLimits, CallOver, CallScript, Leg
-from vonage_widgets.sandbox.calls_http import WebhookTarget, make_signer, new_client
-from vonage_widgets.sandbox.calls_trace import CallTrace
+from vonage_widgets.voice.context import CallContext, CallLimits, CallOver, CallScript, Leg
+from vonage_widgets.voice.http import WebhookTarget, make_signer, new_client
+from vonage_widgets.voice.trace import CallTrace
 
 __all__ = ["LegRecord", "endpoint_address", "place_outbound"]
 
@@ -146,7 +146,7 @@ def place_outbound(
 
 
 def _run(ctx: CallContext, request: CreateCall, to_endpoint: dict[str, Any], region: str) -> None:
-    from vonage_widgets.sandbox.calls_runner import NccoRunner  # loads the NCCO models
+    from vonage_widgets.voice.runner import NccoRunner  # loads the NCCO models
 
     trace, leg = ctx.trace, ctx.caller
     runner = NccoRunner(ctx)
