@@ -107,7 +107,7 @@ def sign_webhook(
     signature_secret: str | bytes | SecretStr,
     *,
     api_key: str,
-    application_id: str,
+    application_id: str | None,
     now: float | datetime | None = None,
 ) -> str:
     """Make the HS256 JWT Vonage puts in a signed webhook's ``Authorization: Bearer`` header.
@@ -116,6 +116,8 @@ def sign_webhook(
     ``iss`` = ``"Vonage"``, ``payload_hash`` (see :func:`payload_hash`), ``api_key`` (the
     account owning the secret) and ``application_id``. No ``exp``: the documented claim set
     has none, so receivers bound the age with ``max_age``. Used by the sandbox; handy in tests.
+    ``application_id=None`` leaves that claim out (it is optional: a message sent with Basic
+    auth has no application).
     """
     secret = _secret_bytes(signature_secret)
     claims = {
@@ -124,8 +126,9 @@ def sign_webhook(
         "iss": _WEBHOOK_ISSUER,
         "payload_hash": payload_hash(payload),
         "api_key": api_key,
-        "application_id": application_id,
     }
+    if application_id is not None:
+        claims["application_id"] = application_id
     return encode_token(claims, secret, HS256, "HS256")
 
 

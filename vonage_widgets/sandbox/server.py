@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from vonage_widgets._paths import default_home
 from vonage_widgets._server import BackgroundServer
@@ -24,9 +25,13 @@ from vonage_widgets.sandbox.calls import (
 )
 from vonage_widgets.sandbox.calls_route import call_routes
 from vonage_widgets.sandbox.ids import Clock, IdFactory
+from vonage_widgets.sandbox.messages_api import MessagesApi, messages_routes
 from vonage_widgets.sandbox.store import Store
 from vonage_widgets.sandbox.tls import ensure_tls_files
 from vonage_widgets.sandbox.voice_api import voice_routes
+
+if TYPE_CHECKING:
+    from vonage_widgets.messaging.delivery import Delivery
 
 __all__ = ["DEFAULT_API_KEY", "DEFAULT_API_SECRET", "DEFAULT_DB_NAME", "Sandbox"]
 
@@ -118,6 +123,7 @@ class Sandbox:
         self._accounts = _checked_accounts(accounts)
         self._signature_secrets = _signature_secrets(signature_secret, self._accounts)
         self._calls: CallSimulator | None = None
+        self._messages: MessagesApi | None = None
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         self._server: BackgroundServer | None = None
         self._store: Store | None = None
@@ -158,12 +164,17 @@ class Sandbox:
                 self._ca_file = files.ca_file
                 certfile, keyfile = str(files.cert_file), str(files.key_file)
             calls = CallSimulator(store, self._accounts, self._signature_secrets, ids)
+            messages = MessagesApi(calls)
             server = BackgroundServer(
                 build_app(
                     store,
                     self._accounts,
                     ids,
-                    extra_routes=[*call_routes(calls), *voice_routes(calls)],
+                    extra_routes=[
+                        *call_routes(calls),
+                        *voice_routes(calls),
+                        *messages_routes(messages),
+                    ],
                 ),
                 host=self.host,
                 port=self.port,
@@ -173,17 +184,21 @@ class Sandbox:
             )
             server.start()
         except BaseException:
+            messages.close()
             store.close()
             raise
         self._store, self._server, self._calls = store, server, calls
+        self._messages = messages
         return self
 
     def stop(self) -> None:
         """Stop serving and close the database (its file keeps the state)."""
-        server, store = self._server, self._store
-        self._server = self._store = self._calls = None
+        server, store, messages = self._server, self._store, self._messages
+        self._server = self._store = self._calls = self._messages = None
         if server is not None:
             server.stop()
+        if messages is not None:
+            messages.close()
         if store is not None:
             store.close()
 
@@ -268,6 +283,58 @@ class Sandbox:
             hold_seconds=hold_seconds,
             limits=limits,
         )
+
+    # -- messages and rtc ------------------------------------------------------------
+
+    def _messages_api(self) -> MessagesApi:
+        if self._messages is None:
+            raise VonageWidgetsError("the sandbox is not running: call start() first")
+        return self._messages
+
+    def simulate_inbound_message(
+        self,
+        to: str,
+        text: str,
+        from_: str = DEFAULT_CALLER,
+        *,
+        channel: str = "sms",
+        api_key: str | None = None,
+    ) -> Delivery:
+        """Post an inbound message sent to number ``to`` to its application's ``inbound_url``.
+
+        The number must be one of the account's, linked to an application that has the
+        messages capability with an ``inbound_url``; otherwise a ValidationError says which
+        (naming ``to``). The payload has the application's ``capabilities.messages.version``
+        format and is signed with the account's signature secret. Returns the
+        :class:`~vonage_widgets.messaging.delivery.Delivery` (attempts, outcome).
+        ``POST /_sandbox/messages/inbound`` does the same over HTTP.
+        """
+        account = api_key if api_key is not None else self.api_key
+        return self._messages_api().inbound(account, to, text, from_, channel)  # type: ignore[no-any-return]
+
+    def simulate_rtc_event(
+        self,
+        application_id: str,
+        type: str = "member:joined",
+        *,
+        body: dict[str, Any] | None = None,
+        conversation_id: str | None = None,
+        api_key: str | None = None,
+    ) -> Delivery:
+        """Post a Conversation-style event to the application's rtc ``event_url``.
+
+        See :mod:`vonage_widgets.sandbox.messages_api` for the envelope assumed (no public
+        schema exists). ``POST /_sandbox/rtc/events`` does the same over HTTP.
+        """
+        account = api_key if api_key is not None else self.api_key
+        return self._messages_api().rtc_event(  # type: ignore[no-any-return]
+            account, application_id, type, body, conversation_id
+        )
+
+    def message_statuses(self, message_uuid: str, *, timeout: float = 30.0) -> list[Delivery]:
+        """The status webhooks of a message sent with ``POST /v1/messages``, once posted
+        (waits for pending ones, up to ``timeout`` seconds)."""
+        return self._messages_api().dispatcher.wait(message_uuid, timeout)
 
     @property
     def ca_file(self) -> str | None:
