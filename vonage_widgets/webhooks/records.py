@@ -27,11 +27,15 @@ __all__ = [
     "RequestKind",
     "RequestLog",
     "WebhookRecord",
+    "all_events_frame",
     "events_frame",
+    "messages_frame",
     "requests_frame",
 ]
 
-RequestKind = Literal["answer", "event", "fallback", "unknown"]
+RequestKind = Literal["answer", "event", "fallback", "inbound", "status", "rtc", "unknown"]
+"""What a request was: a voice webhook (answer, event, fallback), a Messages webhook (inbound,
+status), an RTC event (rtc), or a request to a path the server does not serve (unknown)."""
 
 # Column order is part of the public API: notebooks select and sort by these names.
 REQUEST_COLUMNS: tuple[str, ...] = (
@@ -163,6 +167,34 @@ def requests_frame(records: list[WebhookRecord]) -> pd.DataFrame:
     from vonage_widgets.tables.events import records_table
 
     return records_table([r.as_row() for r in records], REQUEST_COLUMNS)
+
+
+def messages_frame(records: list[WebhookRecord]) -> pd.DataFrame:
+    """Inbound messages and message statuses, one row each (``tables.messages``)."""
+    from vonage_widgets.tables.messages import messages_table
+
+    return messages_table(
+        [
+            {"time": r.time, "kind": r.kind, "signature": r.signature,
+             "response_status": r.response_status, "payload": r.payload}
+            for r in records
+            if r.kind in ("inbound", "status")
+        ]
+    )  # fmt: skip
+
+
+def all_events_frame(records: list[WebhookRecord]) -> pd.DataFrame:
+    """Every webhook of every capability, one row each (``tables.messages``)."""
+    from vonage_widgets.tables.messages import capability_events_table
+
+    return capability_events_table(
+        [
+            {"time": r.time, "kind": r.kind, "signature": r.signature,
+             "response_status": r.response_status, "payload": r.payload}
+            for r in records
+            if r.kind != "unknown"
+        ]
+    )  # fmt: skip
 
 
 def events_frame(records: list[WebhookRecord]) -> pd.DataFrame:

@@ -39,18 +39,24 @@ from vonage_widgets.webhooks.records import (
     RequestKind,
     RequestLog,
     WebhookRecord,
+    all_events_frame,
     events_frame,
+    messages_frame,
     requests_frame,
 )
 from vonage_widgets.webhooks.reply import is_ncco_value, ncco_problems, to_wire
 from vonage_widgets.webhooks.signature import UNSIGNED, check_signature, is_invalid
 
-__all__ = ["DEFAULT_NCCO", "EventHandler", "NccoFunction", "WebhookServer"]
+__all__ = ["DEFAULT_NCCO", "EventHandler", "NccoFunction", "PayloadHandler", "WebhookServer"]
 
 NccoFunction = Callable[[AnswerRequest], Any]
 """A function that answers one call: gets the request, returns an NCCO (list or builder)."""
 EventHandler = Callable[[dict[str, Any]], Any]
 """Gets each event webhook's payload; returns an NCCO to reply with, or ``None``."""
+PayloadHandler = Callable[[dict[str, Any]], Any]
+"""Gets each inbound-message, message-status or RTC payload; what it returns is ignored
+(the server answers 200); raising answers 500, which makes Vonage retry."""
+_REPORT_KINDS = ("inbound", "status", "rtc")  # Messages and RTC webhooks: POST, reply 200
 
 DEFAULT_NCCO: list[dict[str, Any]] = [
     {
@@ -65,7 +71,14 @@ _WEBHOOK_METHODS = ("GET", "POST")  # Vonage sends either, as configured [refere
 
 
 class WebhookServer:
-    """Answer, event and fallback webhooks for a voice application, on loopback by default.
+    """Answer, event and fallback webhooks for a voice application, on loopback by default;
+    also the Messages webhooks (inbound messages, message statuses) and RTC events.
+
+    ``on_inbound``, ``on_status`` and ``on_rtc`` get each such payload (a dict); the server
+    answers them ``200`` with no body (what Vonage asks for), after checking the signature
+    like every other webhook; a handler that raises answers 500 (Vonage retries 5xx).
+    Their URLs: :attr:`inbound_url`, :attr:`status_url`, :attr:`rtc_url`; tables:
+    :attr:`messages` and :attr:`all_events` (every capability in one table).
 
     ``ncco`` is what answers calls: a fixed NCCO (a list of action dicts or models, or an
     ``Ncco`` builder), or a function ``(AnswerRequest) -> NCCO`` called once per call.
@@ -112,15 +125,34 @@ class WebhookServer:
         event_path: str = "/webhooks/event",
         fallback_path: str = "/webhooks/fallback",
         on_event: EventHandler | None = None,
+        inbound_path: str = "/webhooks/inbound",
+        status_path: str = "/webhooks/status",
+        rtc_path: str = "/webhooks/rtc",
+        on_inbound: PayloadHandler | None = None,
+        on_status: PayloadHandler | None = None,
+        on_rtc: PayloadHandler | None = None,
         validate: bool = True,
         reject_unsigned: bool = True,
         public_url: str | None = None,
         max_records: int = 10_000,
     ) -> None:
-        self._paths = _check_paths(answer=answer_path, event=event_path, fallback=fallback_path)
+        self._paths = _check_paths(
+            answer=answer_path,
+            event=event_path,
+            fallback=fallback_path,
+            inbound=inbound_path,
+            status=status_path,
+            rtc=rtc_path,
+        )
         self.answer_path = answer_path
         self.event_path = event_path
         self.fallback_path = fallback_path
+        self.inbound_path = inbound_path
+        self.status_path = status_path
+        self.rtc_path = rtc_path
+        self.on_inbound = on_inbound
+        self.on_status = on_status
+        self.on_rtc = on_rtc
         if isinstance(signature_secret, str):
             signature_secret = SecretStr(signature_secret)
         self._secret: SecretStr | None = signature_secret or None
@@ -222,6 +254,32 @@ class WebhookServer:
         """Full fallback answer webhook URL."""
         return self.url + self.fallback_path
 
+    @property
+    def inbound_url(self) -> str:
+        """Full inbound-message webhook URL (messages ``inbound_url``)."""
+        return self.url + self.inbound_path
+
+    @property
+    def status_url(self) -> str:
+        """Full message-status webhook URL (messages ``status_url``)."""
+        return self.url + self.status_path
+
+    @property
+    def rtc_url(self) -> str:
+        """Full RTC event webhook URL (rtc ``event_url``)."""
+        return self.url + self.rtc_path
+
+    def messages_webhooks(self) -> dict[str, Any]:
+        """``capabilities.messages.webhooks`` pointing at this server (both POST)."""
+        return {
+            "inbound_url": {"address": self.inbound_url, "http_method": "POST"},
+            "status_url": {"address": self.status_url, "http_method": "POST"},
+        }
+
+    def rtc_webhooks(self) -> dict[str, Any]:
+        """``capabilities.rtc.webhooks`` pointing at this server (POST)."""
+        return {"event_url": {"address": self.rtc_url, "http_method": "POST"}}
+
     def webhooks_for(
         self,
         application: Application,
@@ -262,6 +320,16 @@ class WebhookServer:
     def events(self) -> pd.DataFrame:
         """Event webhooks, payload flattened; ``status``, ``uuid``, ... columns first."""
         return events_frame(self._log.snapshot())
+
+    @property
+    def messages(self) -> pd.DataFrame:
+        """Inbound messages and message statuses received (``tables.messages``)."""
+        return messages_frame(self._log.snapshot())
+
+    @property
+    def all_events(self) -> pd.DataFrame:
+        """Every webhook received, of every capability (voice, messages, rtc), one table."""
+        return all_events_frame(self._log.snapshot())
 
     def clear(self) -> None:
         """Forget every recorded request."""
@@ -342,6 +410,10 @@ class WebhookServer:
         if kind == "unknown":
             known = ", ".join(self._paths)
             return problem(404, "not found", f"no webhook here; this server answers {known}")
+        if kind in _REPORT_KINDS and method != "POST":
+            outcome = problem(405, "method not allowed", f"{kind} webhooks use POST")
+            outcome.headers["Allow"] = "POST"
+            return outcome
         if method not in _WEBHOOK_METHODS:
             outcome = problem(405, "method not allowed", f"{kind} webhooks use GET or POST")
             outcome.headers["Allow"] = ", ".join(_WEBHOOK_METHODS)
@@ -361,6 +433,8 @@ class WebhookServer:
 
     async def _serve(self, kind: RequestKind, payload: dict[str, Any]) -> Outcome:
         payload = copy.deepcopy(payload)  # what the user's code changes, the record keeps as sent
+        if kind in _REPORT_KINDS:
+            return await self._report(kind, payload)
         if kind == "event" or (kind == "fallback" and original_type(payload) == "event"):
             return await self._on_event(payload)
         return await self._answer(AnswerRequest.from_payload(payload))
@@ -387,6 +461,16 @@ class WebhookServer:
             return Outcome(204)
         return self._reply(reply, "on_event")
 
+    async def _report(self, kind: RequestKind, payload: dict[str, Any]) -> Outcome:
+        """A Messages or RTC webhook: call its handler (if any) and answer 200."""
+        handler = {"inbound": self.on_inbound, "status": self.on_status, "rtc": self.on_rtc}[kind]
+        if handler is not None:
+            try:
+                await run_in_threadpool(handler, payload)
+            except Exception as exc:
+                return self._raised(f"on_{kind}", exc)
+        return Outcome(200)
+
     def _reply(self, ncco: Any, origin: str) -> Outcome:
         """Serve what the user's function returned, unless it is not a valid NCCO."""
         try:
@@ -411,13 +495,9 @@ class WebhookServer:
 # -------------------------------------------------------------------- helpers
 
 
-def _check_paths(answer: str, event: str, fallback: str) -> dict[str, RequestKind]:
+def _check_paths(**paths: str) -> dict[str, RequestKind]:
     """Map each path to its kind; paths must be absolute and distinct."""
-    kinds: list[tuple[RequestKind, str]] = [
-        ("answer", answer),
-        ("event", event),
-        ("fallback", fallback),
-    ]
+    kinds: list[tuple[RequestKind, str]] = list(paths.items())  # type: ignore[arg-type]
     problems = [
         FieldError(f"{kind}_path", "must start with '/'")
         for kind, path in kinds
