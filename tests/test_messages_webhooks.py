@@ -112,3 +112,28 @@ def test_bad_signatures_wrong_methods_and_bodies_are_refused(world: dict[str, An
         "not an object": 400,
     }
     assert all(r.status_code < 500 for r in answers.values())
+
+
+def test_check_webhooks_probes_messages_and_rtc(world: dict[str, Any]) -> None:
+    from vonage_widgets.checks import check_webhooks
+    from vonage_widgets.models import Application
+
+    hooks: WebhookServer = world["hooks"]
+    body = {
+        "id": world["app"],
+        "name": "check",
+        "capabilities": {
+            "messages": {"webhooks": hooks.messages_webhooks()},
+            "rtc": {"webhooks": {"event_url": {"address": hooks.url + "/nowhere"}}},
+        },
+    }
+    unsigned = check_webhooks(Application.from_api(body))
+    signed = check_webhooks(
+        Application.from_api(body), signature_secret=DEFAULT_SIGNATURE_SECRET, api_key="k"
+    )
+    names = ["messages.inbound_url", "messages.status_url", "rtc.event_url"]
+    assert list(unsigned["webhook"])[-3:] == names
+    assert list(unsigned["status"])[-3:] == [401, 401, 404]  # signatures wanted; no /nowhere
+    assert list(signed["status"])[-3:] == [200, 200, 404]
+    assert list(signed["ok"])[-3:] == [True, True, False]
+    assert [r.kind for r in hooks.records][-3:] == ["inbound", "status", "unknown"]

@@ -1,4 +1,11 @@
-"""Check an application's voice webhooks the way Vonage will call them, before a real call.
+"""Check an application's webhooks the way Vonage will call them, before a real call.
+
+The application's Messages webhooks (``inbound_url``, ``status_url``) and RTC ``event_url``
+are probed too when it has those capabilities: one sample POST each (an inbound SMS, a
+``delivered`` status, a ``member:joined`` event, ids ``aaaaaaaa-...``), judged by the
+delivery rules of :mod:`vonage_widgets.messaging.delivery` (a 2xx is ok; 429 and 5xx are
+retried by Vonage). Their rows are named ``messages.inbound_url``, ``messages.status_url``
+and ``rtc.event_url``.
 
 :func:`check_webhooks` sends one request to each voice webhook (answer, event, fallback) with
 the application's method and timeouts, and reports per webhook whether it answered in time,
@@ -32,11 +39,44 @@ from vonage_widgets.voice.http import (
     send,
 )
 
-__all__ = ["CHECK_COLUMNS", "VOICE_WEBHOOKS", "check_webhooks"]
+__all__ = ["CHECK_COLUMNS", "OTHER_WEBHOOKS", "VOICE_WEBHOOKS", "check_webhooks"]
 
 VOICE_WEBHOOKS: tuple[str, ...] = ("answer_url", "event_url", "fallback_answer_url")
 """The voice webhooks checked, in this order."""
+OTHER_WEBHOOKS: tuple[tuple[str, str], ...] = (
+    ("messages", "inbound_url"),
+    ("messages", "status_url"),
+    ("rtc", "event_url"),
+)
+"""The Messages and RTC webhooks checked (when the capability is there), in this order."""
 _REQUIRED = frozenset({"answer_url", "event_url"})
+_SAMPLES: dict[str, dict[str, Any]] = {
+    "messages.inbound_url": {
+        "channel": "sms",
+        "message_uuid": "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab",
+        "to": "447700900001",
+        "from": "447700900555",
+        "timestamp": "2025-01-01T00:00:00Z",
+        "message_type": "text",
+        "text": "check_webhooks",
+    },
+    "messages.status_url": {
+        "message_uuid": "aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab",
+        "to": "447700900555",
+        "from": "447700900001",
+        "timestamp": "2025-01-01T00:00:00Z",
+        "status": "delivered",
+        "channel": "sms",
+    },
+    "rtc.event_url": {
+        "id": 1,
+        "type": "member:joined",
+        "from": "MEM-aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab",
+        "body": {"member_id": "MEM-aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab"},
+        "timestamp": "2025-01-01T00:00:00.000Z",
+        "conversation_id": "CON-aaaaaaaa-bbbb-4ccc-8ddd-0123456789ab",
+    },
+}
 _AFTER_RETRY = {
     "answer_url": "uses the fallback URL",
     "fallback_answer_url": "ends the call",
@@ -211,4 +251,62 @@ def check_webhooks(
             payload, expect = _payload(name, answer.url if answer else "")
             attempt = send(client, target, payload, expect=expect, signer=signer)
             rows.append(_row(name, target, attempt, expect))
+        rows.extend(_other_rows(client, application, signer))
     return records_table(rows, CHECK_COLUMNS)
+
+
+def _other_rows(client: Any, application: Application, signer: Any) -> list[dict[str, Any]]:
+    """Rows for the Messages and RTC webhooks of the capabilities the application has."""
+    from vonage_widgets.messaging.delivery import (
+        CONNECT_TIMEOUT_MS,
+        SOCKET_TIMEOUT_MS,
+        is_retryable,
+    )
+
+    capabilities = application.capabilities
+    rows: list[dict[str, Any]] = []
+    for capability, hook_name in OTHER_WEBHOOKS:
+        settings = getattr(capabilities, capability, None) if capabilities else None
+        if settings is None:
+            continue
+        name = f"{capability}.{hook_name}"
+        hooks = settings.webhooks
+        hook = getattr(hooks, hook_name, None) if hooks is not None else None
+        if hook is None or not hook.address:
+            rows.append(
+                {
+                    **dict.fromkeys(CHECK_COLUMNS),
+                    "webhook": name,
+                    "ok": False,
+                    "problem": f"not set: {capability} webhooks go nowhere",
+                    "errors": [],
+                }
+            )
+            continue
+        target = WebhookTarget(hook.address, "POST", CONNECT_TIMEOUT_MS, SOCKET_TIMEOUT_MS)
+        attempt = send(client, target, _SAMPLES[name], expect="nothing", signer=signer)
+        answered = attempt.status is not None
+        media = (attempt.content_type or "").split(";")[0].strip().lower() or None
+        problem = attempt.error or ""
+        if is_retryable(attempt):
+            problem += " Vonage retries 429 and 5xx answers with backoff."
+        rows.append(
+            {
+                "webhook": name,
+                "address": target.url,
+                "method": "POST",
+                "connect_timeout": target.connect_timeout,
+                "socket_timeout": target.socket_timeout,
+                "answered": answered,
+                "within_timeouts": attempt.failure not in ("connect_timeout", "read_timeout"),
+                "status": attempt.status,
+                "latency_ms": attempt.latency_ms,
+                "content_type": media,
+                "json": media == "application/json" or bool(media and media.endswith("+json")),
+                "valid_ncco": None,
+                "ok": attempt.ok,
+                "problem": problem.strip(),
+                "errors": [],
+            }
+        )
+    return rows
