@@ -100,7 +100,7 @@ def test_every_notebook_runs_twice_against_one_persistent_sandbox(
     monkeypatch.setenv("VONAGE_WIDGETS_SANDBOX_URL", shared_sandbox)
     monkeypatch.setenv("VONAGE_WIDGETS_HOME", str(tmp_path / "home"))
     stored = {path: path.read_bytes() for path in NOTEBOOKS}
-    assert [path.name[:2] for path in NOTEBOOKS] == ["01", "02", "03", "04"]
+    assert [path.name[:2] for path in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
 
     executed: dict[tuple[int, str], nbformat.NotebookNode] = {}
     for run, order in enumerate(ORDERS, start=1):

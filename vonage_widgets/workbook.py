@@ -75,6 +75,7 @@ from vonage_widgets.sandbox import (
 
 if TYPE_CHECKING:
     from vonage_widgets.calling import PlacedCall
+    from vonage_widgets.sending import SentMessage, WebhookDelivery
     from vonage_widgets.widgets import ApplicationForm
 
 __all__ = [
@@ -395,6 +396,103 @@ class Workbook:
             url, api_key, secret = self._remote_sandbox
             trace = fetch_trace(url, created["uuid"], api_key=api_key, api_secret=secret)
         return PlacedCall(created["uuid"], record, claims, trace, created)
+
+    # -- messages and rtc ------------------------------------------------------------------
+
+    def _sandbox_access(self, subject: str) -> tuple[str, str, str, Any]:
+        """(url, api key, api secret, TLS verify) of the sandbox, or a ValidationError."""
+        if self.sandbox is not None:
+            verify: Any = self.sandbox.ca_file or True
+            return self.url, self.client.api_key, self.sandbox.api_secret, verify
+        if self._remote_sandbox is not None:
+            url, key, secret = self._remote_sandbox
+            return url, key, secret, True
+        rule = f"{subject}s need the sandbox; with the real API, use a real phone or client"
+        raise ValidationError([FieldError("", rule)], subject=subject)
+
+    def simulate_inbound_message(
+        self, to: str, text: str, *, from_: str = DEFAULT_CALLER, channel: str = "sms"
+    ) -> WebhookDelivery:
+        """Have the sandbox receive a message sent to number ``to`` (sms, mms or whatsapp).
+
+        The sandbox posts it to the ``inbound_url`` of the application ``to`` is linked to,
+        signed, in the application's ``capabilities.messages.version`` format. A number the
+        account does not own, one not linked, or an application without messages is refused
+        with an error naming ``to``. Returns what happened to the webhook.
+        """
+        from vonage_widgets.sending import WebhookDelivery, sandbox_request
+
+        url, key, secret, verify = self._sandbox_access("simulated message")
+        body = {"to": to, "text": text, "from": from_, "channel": channel}
+        data = sandbox_request(
+            url, "POST", "/_sandbox/messages/inbound", api_key=key, api_secret=secret,
+            body=body, verify=verify,
+        )  # fmt: skip
+        return WebhookDelivery.from_dict(data)
+
+    def simulate_rtc_event(
+        self,
+        type: str = "member:joined",
+        *,
+        body: dict[str, Any] | None = None,
+        conversation_id: str | None = None,
+    ) -> WebhookDelivery:
+        """Have the sandbox post a Conversation-style event to the current application's
+        rtc ``event_url`` (``member:joined``, ``message``, ``custom:...``, ...)."""
+        from vonage_widgets.sending import WebhookDelivery, sandbox_request
+
+        app = self._current()
+        url, key, secret, verify = self._sandbox_access("simulated RTC event")
+        request: dict[str, Any] = {"application_id": str(app.id), "type": type}
+        if body is not None:
+            request["body"] = body
+        if conversation_id is not None:
+            request["conversation_id"] = conversation_id
+        data = sandbox_request(
+            url, "POST", "/_sandbox/rtc/events", api_key=key, api_secret=secret,
+            body=request, verify=verify,
+        )  # fmt: skip
+        return WebhookDelivery.from_dict(data)
+
+    def send_message(
+        self, to: str, text: str | None = None, *, from_: str, channel: str = "sms", **options: Any
+    ) -> SentMessage:
+        """Send a message as the current application, authenticated by its saved key.
+
+        ``POST /v1/messages`` with a fresh RS256 JWT; ``text``, or ``image_url`` (and
+        ``caption``) for an image on mms/whatsapp; ``options`` such as ``client_ref``,
+        ``webhook_url``, ``webhook_version``. On a sandbox, waits until the status webhooks
+        (submitted, delivered, read, ...) have been posted and returns them with the message.
+        """
+        from vonage_widgets.sending import (
+            MessagesClient,
+            SentMessage,
+            WebhookDelivery,
+            message_body,
+            sandbox_request,
+        )
+
+        app = self._current()
+        key = self.key_path
+        if key is None:
+            self.check_key()  # raises, saying where the key was looked for
+        assert key is not None
+        body = message_body(to, text, from_=from_, channel=channel, **options)
+        verify: Any = True
+        if self.sandbox is not None and self.sandbox.ca_file is not None:
+            verify = self.sandbox.ca_file
+        with MessagesClient(self.url, str(app.id), key, verify=verify) as messages:
+            sent = messages.send(body)
+            claims = dict(messages.last_claims)
+        message = SentMessage(str(sent["message_uuid"]), body, claims)
+        if self.mode == "sandbox":
+            url, api_key, secret, verify = self._sandbox_access("message status")
+            data = sandbox_request(
+                url, "GET", f"/_sandbox/messages/{message.message_uuid}",
+                api_key=api_key, api_secret=secret, verify=verify,
+            )  # fmt: skip
+            message.deliveries = [WebhookDelivery.from_dict(d) for d in data["deliveries"]]
+        return message
 
     def display_path(self, path: str | os.PathLike[str]) -> str:
         """``path`` for people and saved notebooks: ``<home>/...`` inside the workbook home."""

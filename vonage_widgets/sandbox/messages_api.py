@@ -113,6 +113,10 @@ class MessagesApi:
 
     # -- helpers -----------------------------------------------------------------------
 
+    def _new_id(self, kind: str) -> str:
+        """A UUID for a new message (or RTC object): reproducible with a seeded sandbox."""
+        return self.ids.resource_id(kind, self.store.next_sequence(kind))
+
     def _signer(self, account: str, app_id: str | None) -> Any:
         from vonage_widgets.keys import sign_webhook
 
@@ -240,7 +244,7 @@ class MessagesApi:
                 "invalid_parameters": [{"name": e.path, "reason": e.message} for e in error.errors],
             }
             return JSONResponse(body, 422)
-        message_uuid = str(uuid.uuid4())
+        message_uuid = await run_in_threadpool(self._new_id, "message")
         await run_in_threadpool(
             self._queue_statuses, account, app_id, messages, message, message_uuid
         )
@@ -355,7 +359,7 @@ class MessagesApi:
         url = hook.get("address")
         if not url:
             raise refuse(f"application {app_id} has no messages inbound_url: set one")
-        message_uuid = str(uuid.uuid4())
+        message_uuid = self._new_id("message")
         payload = inbound_payload(
             channel=channel,
             to=to,
@@ -416,8 +420,8 @@ class MessagesApi:
                 ],
                 subject="rtc event",
             )
-        conversation = conversation_id or f"CON-{uuid.uuid4()}"
-        member, user = f"MEM-{uuid.uuid4()}", f"USR-{uuid.uuid4()}"
+        conversation = conversation_id or f"CON-{self._new_id('conversation')}"
+        member, user = f"MEM-{self._new_id('member')}", f"USR-{self._new_id('user')}"
         now = self.store.now()
         event_body = body if isinstance(body, dict) else _rtc_body(type_, member, user, now)
         event_id = self.store.next_sequence(f"rtc:{conversation}")

@@ -11,7 +11,7 @@ from typing import Any
 
 from vonage_widgets.models import Application
 
-__all__ = ["DEFAULT_METHODS", "point_voice_webhooks"]
+__all__ = ["DEFAULT_METHODS", "point_capability_webhooks", "point_voice_webhooks"]
 
 DEFAULT_METHODS: dict[str, str] = {
     "answer_url": "GET",  # Vonage's default for answer and fallback [reference 3.2]
@@ -38,6 +38,24 @@ def point_voice_webhooks(
         hook = dict(webhooks.get(name) or {})
         hook["address"] = address
         hook["http_method"] = method or hook.get("http_method") or DEFAULT_METHODS[name]
+        webhooks[name] = hook
+    return Application.from_api(body)
+
+
+def point_capability_webhooks(
+    application: Application, capability: str, targets: Mapping[str, str]
+) -> Application:
+    """A copy of ``application`` whose ``capability`` (``messages``, ``rtc``) webhooks named in
+    ``targets`` (``name -> address``) use POST at those addresses; the capability is switched
+    on when absent. Everything else is kept (the private key too, still a secret)."""
+    body = application.to_dict(include_private_key=True)
+    capabilities = _object(body, "capabilities")
+    settings = _object(capabilities, capability)
+    webhooks = _object(settings, "webhooks")
+    for name, address in targets.items():
+        hook = dict(webhooks.get(name) or {})
+        hook["address"] = address
+        hook["http_method"] = "POST"  # the only method of messages webhooks; rtc's default
         webhooks[name] = hook
     return Application.from_api(body)
 

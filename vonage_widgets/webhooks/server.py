@@ -34,7 +34,7 @@ from vonage_widgets.webhooks._http import (
     problem,
 )
 from vonage_widgets.webhooks.answer import AnswerRequest
-from vonage_widgets.webhooks.application import point_voice_webhooks
+from vonage_widgets.webhooks.application import point_capability_webhooks, point_voice_webhooks
 from vonage_widgets.webhooks.records import (
     RequestKind,
     RequestLog,
@@ -279,6 +279,19 @@ class WebhookServer:
     def rtc_webhooks(self) -> dict[str, Any]:
         """``capabilities.rtc.webhooks`` pointing at this server (POST)."""
         return {"event_url": {"address": self.rtc_url, "http_method": "POST"}}
+
+    def messages_for(self, application: Application, *, rtc: bool = False) -> Application:
+        """A copy of ``application`` whose messages ``inbound_url`` and ``status_url`` (and,
+        with ``rtc=True``, rtc ``event_url``) point at this server; the capabilities are
+        switched on when absent, everything else is kept. Save it with the client."""
+        changed = point_capability_webhooks(
+            application,
+            "messages",
+            {"inbound_url": self.inbound_url, "status_url": self.status_url},
+        )
+        if rtc:
+            changed = point_capability_webhooks(changed, "rtc", {"event_url": self.rtc_url})
+        return changed
 
     def webhooks_for(
         self,
