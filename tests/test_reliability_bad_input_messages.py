@@ -100,7 +100,7 @@ MESSAGE_CASES = [
         ),
         "image.size",
         "not a field",
-    ),  # fmt: skip
+    ),
     Case(
         "empty caption",
         _sms(
@@ -111,7 +111,7 @@ MESSAGE_CASES = [
         ),
         "image.caption",
         "non-empty",
-    ),  # fmt: skip
+    ),
     Case("whatsapp options", _sms(channel="whatsapp", whatsapp=[1]), "whatsapp", "object"),
     Case("messenger to empty", _sms(channel="messenger", to="", from_="p"), "to", "1-50"),
     Case("viber from long", _sms(channel="viber_service", from_="v" * 51), "from", "1-50"),
