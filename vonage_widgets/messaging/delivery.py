@@ -56,6 +56,7 @@ BACKOFF_SECONDS = (0.05, 0.1, 0.2)
 CONNECT_TIMEOUT_MS = 3000
 SOCKET_TIMEOUT_MS = 15000
 _KEPT = 2000  # deliveries remembered (oldest forgotten first)
+_CLOSE_WAIT = 5.0  # seconds close() waits for queued webhooks before leaving them
 _UNREACHABLE = frozenset({"connect_timeout", "read_timeout", "refused", "closed"})
 
 
@@ -245,13 +246,16 @@ class WebhookDispatcher:
             return key in self._pending
 
     def close(self) -> None:
-        """Finish the queued webhooks, stop the thread, close the HTTP client."""
+        """Finish the queued webhooks (waiting at most 5 s: a hanging webhook server must not
+        hold up the sandbox's shutdown), stop the thread, close the HTTP client."""
         with self._cond:
             self._closed = True
             thread = self._thread
         if thread is not None:
             self._queue.put(None)
-            thread.join(timeout=60)
+            thread.join(timeout=_CLOSE_WAIT)
+            if thread.is_alive():
+                return  # a daemon thread still posting: it ends with the process
         if self._client is not None:
             self._client.close()
             self._client = None

@@ -5,7 +5,9 @@ SQLite, so notebooks and tests run offline and the official Vonage SDK works aga
 unchanged. The modules, one job each: ``server`` (the ``Sandbox`` class), ``app`` (HTTP
 routes), ``applications`` and ``numbers`` (API semantics), ``store`` (SQLite), ``problems``
 (error bodies), ``ids`` (ids and clock), ``tls`` (local CA and certificate), ``calls`` and
-``calls_route`` (simulated calls, run by the call engine in :mod:`vonage_widgets.voice`).
+``calls_route`` (simulated calls, run by the call engine in :mod:`vonage_widgets.voice`),
+``voice_api`` (``/v1/calls``) and ``messages_api`` (``/v1/messages``, simulated inbound
+messages and RTC events, their webhooks posted by :mod:`vonage_widgets.messaging`).
 """
 
 from __future__ import annotations
