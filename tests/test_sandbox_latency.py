@@ -49,6 +49,7 @@ def _timed_get(sandbox: Sandbox, path: str = "/v2/applications") -> float:
     return elapsed
 
 
+@pytest.mark.serial
 def test_each_request_waits_at_least_the_latency(slow_sandbox: Sandbox) -> None:
     assert slow_sandbox.latency == LATENCY_MS
     assert "latency=200 ms" in repr(slow_sandbox)
@@ -62,6 +63,7 @@ def test_no_latency_by_default() -> None:
         assert "latency" not in repr(sandbox)
 
 
+@pytest.mark.serial
 def test_concurrent_requests_wait_side_by_side(slow_sandbox: Sandbox) -> None:
     # Serially these would take CONCURRENT x 0.2 s = 2.4 s; waiting side by side about
     # 0.2 s. The bound is half the serial time, generous for a loaded machine.
@@ -158,6 +160,7 @@ class _Records(logging.Handler):
         self.records.append(record)
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("tls", [True, False], ids=["https", "http"])
 def test_stop_with_an_idle_keep_alive_client_is_prompt_and_logs_no_error(tls: bool) -> None:
     sandbox = Sandbox(tls=tls).start()
