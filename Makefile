@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy vonage_widgets benchmarks
+	$(BIN)/lint-imports --no-cache
 
 # On every core (pytest-xdist), one worker per test module (tests/conftest.py); the ten
 # slowest tests are listed at the end.
@@ -49,4 +50,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache
