@@ -24,8 +24,10 @@ lint: $(STAMP)
 	$(BIN)/mypy vonage_widgets benchmarks
 	$(BIN)/lint-imports --no-cache
 
+# On every core (pytest-xdist), one worker per test module (tests/conftest.py); the ten
+# slowest tests are listed at the end.
 unit: $(STAMP)
-	$(BIN)/pytest tests --ignore=tests/ui
+	$(BIN)/pytest tests --ignore=tests/ui -n auto --dist loadgroup --durations=10
 
 notebooks: $(STAMP)
 	$(BIN)/pytest -p no:python --nbval --nbval-current-env notebooks

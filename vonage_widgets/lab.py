@@ -102,7 +102,9 @@ def run_lab(
 
         sandbox = start_shared_sandbox()
         plan.env["VONAGE_WIDGETS_SANDBOX_URL"] = sandbox.url
-        print(f"Sandbox: {sandbox.url} (offline; state in {sandbox.db_description})", flush=True)
+        print(
+            f"Sandbox: {sandbox.url} (offline; state in {sandbox.target_description})", flush=True
+        )
     else:
         print("Using the real Vonage API with VONAGE_API_KEY (secret not shown).", flush=True)
     print(

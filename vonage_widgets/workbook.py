@@ -72,6 +72,7 @@ from vonage_widgets.sandbox import (
     Sandbox,
     simulate_call_remote,
 )
+from vonage_widgets.sandbox.latency import describe_latency, latency_from_env
 
 if TYPE_CHECKING:
     from vonage_widgets.calling import PlacedCall
@@ -151,6 +152,13 @@ class WorkbookSandbox(Sandbox):
             return "a temporary database"
         return _shown_path(self.db_path)
 
+    @property
+    def target_description(self) -> str:
+        """Where its state lives, and its simulated latency when it has one."""
+        if not self.latency:
+            return self.db_description
+        return f"{self.db_description}; {describe_latency(self.latency)}"
+
 
 def start_shared_sandbox(
     *,
@@ -167,7 +175,9 @@ def start_shared_sandbox(
     env = os.environ if environ is None else environ
     folder = Path(home).expanduser() if home is not None else default_home(env)
     sandbox = WorkbookSandbox(
-        db=_sandbox_db(env, folder), seed=seed if seed is not None else _seed_from(env)
+        db=_sandbox_db(env, folder),
+        seed=seed if seed is not None else _seed_from(env),
+        latency=latency_from_env(env),
     )
     sandbox.start()
     return sandbox
@@ -262,6 +272,8 @@ class Workbook:
         if isinstance(sandbox, Sandbox):
             self.sandbox = sandbox.start()
             self._origin = "offline"
+            if sandbox.latency:
+                self._origin += f", {describe_latency(sandbox.latency)}"
             key = api_key or sandbox.api_key
             secret = api_secret or sandbox.api_secret
             return _client_for(sandbox.url, key, secret, sandbox.ca_file)
@@ -275,14 +287,16 @@ class Workbook:
             self._remote_sandbox = (url, key, secret)
             return _client_for(url, key, secret, None)
         embedded = WorkbookSandbox(
-            db=_sandbox_db(env, self.home), seed=seed if seed is not None else _seed_from(env)
+            db=_sandbox_db(env, self.home),
+            seed=seed if seed is not None else _seed_from(env),
+            latency=latency_from_env(env),
         )
         embedded.start()
         self.sandbox = embedded
         # Re-running ``wb = Workbook()`` drops the old workbook without close(): stop its
         # sandbox (and delete a temporary database) when it is collected or at exit.
         self._stop_sandbox = weakref.finalize(self, embedded.close)
-        self._origin = f"offline, in this kernel, {embedded.db_description}"
+        self._origin = f"offline, in this kernel, {embedded.target_description}"
         try:
             return _client_for(embedded.url, embedded.api_key, embedded.api_secret, None)
         except BaseException:
