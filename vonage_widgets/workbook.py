@@ -236,6 +236,7 @@ class Workbook:
         self._closed = False
         self._stop_sandbox: weakref.finalize[Any, Any] | None = None
         self._remote_sandbox: tuple[str, str, str] | None = None
+        self._forms: weakref.WeakSet[ApplicationForm] = weakref.WeakSet()  # for their pickers
 
         use_vonage = sandbox is False or (
             sandbox is None and (bool(api_key or api_secret) or _credentials_set(env))
@@ -425,6 +426,8 @@ class Workbook:
                 self.client.applications.delete(app_id)
             if self.application is not None and self.application.id == app_id:
                 self.application = None
+        if found:
+            self._refresh_forms()
         return found
 
     def create_application(
@@ -470,6 +473,7 @@ class Workbook:
         returned = created.keys.private_key if created.keys is not None else None
         clean = Application.from_api(created.to_dict())  # no private key in the application
         self.application = clean  # it exists at Vonage now, whatever happens to the key
+        self._refresh_forms()
         if returned is not None:
             target = self._key_file(name, None, returned)
             try:
@@ -578,6 +582,7 @@ class Workbook:
         target = self.use(application) if isinstance(application, str) else application
         form = ApplicationForm(self.client, keys_dir=self.keys_dir, application=target)
         form.observe(self._follow_form, names="application")
+        self._forms.add(form)
         # Fill the picker with the account's applications, keeping the form's own greeting
         # ("New application ..." / "Loaded ...") rather than the listing's "Found N".
         greeting = form.status.value
@@ -592,6 +597,21 @@ class Workbook:
         app = change.get("new")
         if isinstance(app, Application) and app.id:
             self.application = app
+            owner = change.get("owner")
+            if any(app.id not in _picker_ids(form) for form in self._forms if form is not owner):
+                self._refresh_forms()  # a form created one: the others list it too
+
+    def _refresh_forms(self) -> None:
+        """After a change to the account's applications: every live form's picker lists them."""
+        forms = list(self._forms)
+        if not forms:
+            return
+        try:
+            apps = self.client.applications.list_all()
+        except VonageWidgetsError:
+            return  # the lists stay as they were; each form's Refresh button says why
+        for form in forms:
+            form.show_applications(apps)
 
     def export(
         self, path: str | os.PathLike[str] | None = None, *, include_keys: bool = True
@@ -610,6 +630,7 @@ class Workbook:
         """
         result = apply_application_file(self.client, path, keys_dir=self.keys_dir)
         self.application = Application.from_api(result.to_dict())
+        self._refresh_forms()
         return self.application
 
     def _current(self) -> Application:
@@ -770,3 +791,7 @@ def _create_body(
     if privacy is not None:
         body["privacy"] = dict(privacy)
     return body
+
+
+def _picker_ids(form: ApplicationForm) -> set[str]:
+    return {str(value) for _, value in form.app_picker.options if value}

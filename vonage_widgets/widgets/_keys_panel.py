@@ -81,7 +81,10 @@ class KeysPanel:
         self.current_public_key: str | None = None
 
         self.generate_button = ipw.Button(
-            description="Generate key pair", icon="key", layout=ipw.Layout(width="auto")
+            description="Generate key pair",
+            icon="key",
+            # Never shrunk by the text beside it: the label stays whole ("Gener…" otherwise).
+            layout=ipw.Layout(width="auto", min_width="170px", flex="0 0 auto"),
         )
         self.generate_info = ipw.HTML()
         self.generate_box = ipw.VBox(

@@ -50,6 +50,7 @@ from vonage_widgets.models import (
     validate_application,
 )
 from vonage_widgets.redact import redact
+from vonage_widgets.tables.display import styled
 from vonage_widgets.widgets._document import (
     changes_frame,
     default_keys_dir,
@@ -178,9 +179,18 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self.delete_button = ipw.Button(description="Delete", icon="trash", disabled=True)
         self.preview = ipw.HTML()
         self.status = ipw.HTML()
+        self.save_summary = ipw.HTML(layout=ipw.Layout(flex="1 1 auto", margin="0 0 0 8px"))
+        """Beside Save: while Save is disabled, which fields stop it and why (else empty)."""
         picker_row = ipw.HBox([self.app_picker, self.refresh_button])
         buttons = ipw.HBox(
-            [self.save_button, self.preview_button, self.reset_button, self.delete_button]
+            [
+                self.save_button,
+                self.preview_button,
+                self.reset_button,
+                self.delete_button,
+                self.save_summary,
+            ],
+            layout=ipw.Layout(align_items="center"),
         )
         self.children = [
             ipw.HTML(title_html("Vonage application")),
@@ -338,6 +348,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             collected.setdefault(problem.path, []).append(problem.message)
         self.errors = collected
         self.valid = not problems
+        self.save_summary.value = _summary_html(collected)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -356,6 +367,30 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self.validate()
         if self.preview.value:  # a preview on screen must never be stale
             self.preview_changes()
+        self._say_state()
+
+    def _say_state(self) -> None:
+        """After an edit: the status tells where the form is now, never an earlier outcome."""
+        if not self.valid:
+            count = sum(len(messages) for messages in self.errors.values())
+            self._say(
+                f"Not ready to save: {count} problem{'s' * (count != 1)} (listed beside Save "
+                "and shown at each field).",
+                "warn",
+            )
+        elif self.mode == "create":
+            self._say("Ready to create the application: press Save.", "info")
+        elif self.application is not None:
+            label = self._label(self.application)
+            if self._has_changes():
+                self._say(f"Unsaved changes to {label}: press Save (or Reset).", "info")
+            else:
+                self._say(f"Editing {label}: no unsaved changes.", "info")
+
+    def _has_changes(self) -> bool:
+        if self.key_panel.mode == GENERATE:
+            return True
+        return not changes_frame(self._base, self.document()).empty
 
     # -- create / edit ---------------------------------------------------------------------
 
@@ -446,9 +481,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             self.preview.value = "<i>No changes.</i>"
         else:
             shown = frame.map(_cell)
-            self.preview.value = "<b>Changes to save</b>" + shown.to_html(
-                index=False, escape=True, border=0
-            )
+            self.preview.value = styled(shown, caption="Changes to save")._repr_html_()
         return frame
 
     def save(self) -> Application:
@@ -633,6 +666,16 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         except VonageWidgetsError as error:
             self._say(f"Could not list applications: {error}", "error")
             raise
+        self.show_applications(apps)
+        self._say(f"Found {len(apps)} application{'s' * (len(apps) != 1)}.", "info")
+        return apps
+
+    def show_applications(self, apps: list[Application]) -> None:
+        """Put these applications in the picker, keeping the form's own state and status.
+
+        What :class:`~vonage_widgets.Workbook` calls after each change it makes, so the
+        dropdown of a form shown earlier lists applications created later.
+        """
         current = self.application.id if self.application is not None else None
         with self._quietly():
             self.app_picker.options = [(NEW_APPLICATION, NEW_APPLICATION_VALUE)] + [
@@ -640,8 +683,6 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             ]
             ids = {app.id for app in apps}
             self.app_picker.value = current if current in ids else NEW_APPLICATION_VALUE
-        self._say(f"Found {len(apps)} application{'s' * (len(apps) != 1)}.", "info")
-        return apps
 
     def delete(self, confirm: bool = False) -> bool:
         """Delete the loaded application, in two steps: arm, then confirm.
@@ -751,6 +792,35 @@ class _FormRows(Mapping[str, FieldRow]):
 
     def __len__(self) -> int:
         return len(self._all())
+
+
+_SUMMARY_FIELDS = 3
+
+
+def _summary_html(errors: Mapping[str, list[str]]) -> str:
+    """The short list beside a disabled Save: the first few fields at fault and why."""
+    if not errors:
+        return ""
+    parts = []
+    for path, messages in list(errors.items())[:_SUMMARY_FIELDS]:
+        field = _short_path(path) or "application"
+        why = html.escape(redact(messages[0]))
+        parts.append(f'<b title="{html.escape(path)}">{html.escape(field)}</b>: {why}')
+    more = len(errors) - _SUMMARY_FIELDS
+    if more > 0:
+        parts.append(f"and {more} more field{'s' * (more != 1)}")
+    colour = _STATUS_COLOURS["error"]
+    return (
+        f'<span class="vw-save-summary" style="color:{colour}; font-size: 0.9em">'
+        f"Save is off until fixed: {'; '.join(parts)}</span>"
+    )
+
+
+def _short_path(path: str) -> str:
+    """``capabilities.voice.webhooks.answer_url.socket_timeout`` -> ``voice / answer_url /
+    socket_timeout``: the words that tell fields apart, short enough for a line beside Save."""
+    parts = [p for p in path.split(".") if p not in {"capabilities", "webhooks"}]
+    return " / ".join(parts)
 
 
 def _cell(value: Any) -> str:

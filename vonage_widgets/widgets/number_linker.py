@@ -147,7 +147,11 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
         self.progress_box.layout.display = _HIDDEN
         self.table = ipw.HTML()
         self.selector = ipw.SelectMultiple(
-            description="Numbers", options=[], rows=8, layout=ipw.Layout(width="100%")
+            description="Numbers",
+            options=[],
+            rows=8,
+            # The label takes its own width: 100% for the list as well would overflow the cell.
+            layout=ipw.Layout(width="auto", max_width="100%", flex="1 1 auto"),
         )
         self.app_picker = ipw.Dropdown(
             description="Application",
