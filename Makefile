@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: lab test lint unit notebooks ui bench format lock clean
+.PHONY: lab test lint unit notebooks notebook-outputs ui bench format lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ unit: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/pytest -p no:python --nbval --nbval-current-env notebooks
+
+# Run every notebook as a user would (one shared sandbox, seed 2026) and store the outputs
+# and widget state: what nbval compares and the docs site shows (tools/run_notebooks.py).
+notebook-outputs: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py
 
 ui: $(STAMP)
 	$(BIN)/pytest tests/ui

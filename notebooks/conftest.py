@@ -22,6 +22,9 @@ _SANITIZE = {
 }
 
 
+_SANDBOX = pytest.StashKey[Any]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for name in (
         "VONAGE_API_KEY",
@@ -35,10 +38,22 @@ def pytest_configure(config: pytest.Config) -> None:
     ):
         os.environ.pop(name, None)
     home = tempfile.mkdtemp(prefix="vonage-widgets-nbval-")
-    # Each kernel starts its own sandbox on a fresh temporary database with a fixed seed.
     os.environ["VONAGE_WIDGETS_SANDBOX_DB"] = ":temp:"
     os.environ["VONAGE_WIDGETS_SEED"] = "2026"
     os.environ["VONAGE_WIDGETS_HOME"] = home
+    # As `make lab` (and tools/run_notebooks.py, which stores the outputs): one sandbox on a
+    # fresh database with a fixed seed, shared by the notebooks run in order.
+    from vonage_widgets.workbook import WorkbookSandbox
+
+    sandbox = WorkbookSandbox(db=None, seed=2026).start()
+    config.stash[_SANDBOX] = sandbox
+    os.environ["VONAGE_WIDGETS_SANDBOX_URL"] = sandbox.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    sandbox = config.stash.get(_SANDBOX, None)
+    if sandbox is not None:
+        sandbox.stop()
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
