@@ -2,14 +2,16 @@
 
 ``vonage-widgets lab`` (and ``make lab``) call :func:`run_lab`. The sandbox runs in this
 process on 127.0.0.1; every notebook kernel finds it through ``VONAGE_WIDGETS_SANDBOX_URL``,
-so all notebooks share one account and its state. JupyterLab's news feed and update checks
-are off (they would reach the internet). Ctrl-C stops JupyterLab, then the sandbox.
+so all notebooks share one account and its state. JupyterLab opens the first notebook
+(``01-…``) rather than the Launcher; its news feed, news pop-up and update checks are off (they
+would reach the internet). Ctrl-C stops JupyterLab, then the sandbox.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,8 +19,9 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
-__all__ = ["LabPlan", "default_notebook_dir", "plan_lab", "run_lab"]
+__all__ = ["LabPlan", "default_notebook_dir", "first_notebook", "plan_lab", "run_lab"]
 
 _CREDENTIAL_VARS = ("VONAGE_API_KEY", "VONAGE_API_SECRET")
 
@@ -29,18 +32,43 @@ def default_notebook_dir() -> Path:
     return checkout if checkout.is_dir() else Path.cwd()
 
 
-def _lab_config() -> Path:
-    """A config file turning off JupyterLab's network chatter (news feed, update checks)."""
-    config = {
-        "LabApp": {
-            "news_url": None,
-            "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-        }
+# JupyterLab settings overrides: no "receive Jupyter news?" pop-up, no update check.
+_LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+def first_notebook(folder: Path) -> str | None:
+    """The notebook a newcomer starts with: the first numbered one (``01-…``), else the first."""
+    numbered = sorted(p.name for p in folder.glob("[0-9]*.ipynb"))
+    every = sorted(p.name for p in folder.glob("*.ipynb"))
+    return (numbered or every or [None])[0]
+
+
+def _lab_config(folder: Path) -> Path:
+    """A config file for JupyterLab, in a temporary folder of its own (with the overrides).
+
+    It turns off the network chatter (news feed, update checks, and the pop-up asking about
+    news) and opens the first notebook instead of the Launcher.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="vonage-widgets-lab-"))
+    settings = workdir / "settings"
+    settings.mkdir()
+    (settings / "overrides.json").write_text(json.dumps(_LAB_OVERRIDES), encoding="utf-8")
+    lab: dict[str, object] = {
+        "news_url": None,
+        "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+        "app_settings_dir": str(settings),
     }
-    fd, path = tempfile.mkstemp(prefix="vonage-widgets-lab-", suffix=".json")
-    with os.fdopen(fd, "w") as handle:
-        json.dump(config, handle)
-    return Path(path)
+    first = first_notebook(folder)
+    if first is not None:
+        lab["default_url"] = f"/lab/tree/{quote(first)}"
+    path = workdir / "config.json"
+    path.write_text(json.dumps({"LabApp": lab}), encoding="utf-8")
+    return path
 
 
 @dataclass
@@ -53,6 +81,10 @@ class LabPlan:
     notebook_dir: Path
     config_file: Path
     extra: dict[str, str] = field(default_factory=dict)
+
+    def cleanup(self) -> None:
+        """Remove the temporary folder holding the config file and the settings overrides."""
+        shutil.rmtree(self.config_file.parent, ignore_errors=True)
 
 
 def plan_lab(
@@ -68,7 +100,7 @@ def plan_lab(
     env = dict(os.environ if environ is None else environ)
     folder = (notebook_dir or default_notebook_dir()).resolve()
     use_sandbox = not all(env.get(name) for name in _CREDENTIAL_VARS)
-    config = _lab_config()
+    config = _lab_config(folder)
     argv = [
         sys.executable,
         "-m",
@@ -126,5 +158,5 @@ def run_lab(
     finally:
         if sandbox is not None:
             sandbox.stop()
-        plan.config_file.unlink(missing_ok=True)
+        plan.cleanup()
         print("Stopped.", flush=True)

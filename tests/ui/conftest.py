@@ -81,13 +81,10 @@ _FOREIGN_VARS = (
 )
 
 # JupyterLab user settings: every cell stays in the DOM (Lab 4.2+ detaches off-screen cells by
-# default, jupyterlab#15964), and no news or update checks (they would reach the internet).
+# default, jupyterlab#15964). No news or update checks: plan_lab's overrides turn them off
+# (what `make lab` does, so the tests check it).
 _LAB_SETTINGS: dict[str, dict[str, Any]] = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
 }
 
 # Which code cells still have to run, and the first error any cell shows (read in the page).
@@ -314,7 +311,7 @@ def _serve_lab(
         finally:
             _stop(process)
     finally:
-        plan.config_file.unlink(missing_ok=True)
+        plan.cleanup()
 
 
 @pytest.fixture(scope="session")
