@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from vonage_widgets.lab import default_notebook_dir, plan_lab
+from vonage_widgets.lab import default_notebook_dir, plan_lab, trust_notebooks
 
 
 def _config(plan_argv: list[str]) -> dict[str, object]:
@@ -61,3 +61,24 @@ def test_default_notebook_dir_is_the_checkouts_notebooks() -> None:
     folder = default_notebook_dir()
     assert folder.name == "notebooks"
     assert (folder / "01-create-an-application.ipynb").is_file()
+
+
+def test_trust_notebooks_signs_them_so_stored_widgets_render(tmp_path: Path) -> None:
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    path = tmp_path / "01-x.ipynb"
+    cell = nbformat.v4.new_code_cell("1", execution_count=1)
+    cell.outputs = [
+        nbformat.v4.new_output("execute_result", {"text/plain": "1"}, execution_count=1)
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    data = tmp_path / "jupyter-data"
+    data.mkdir()
+    notary = NotebookNotary(data_dir=str(data))
+    try:
+        assert not notary.check_signature(nbformat.read(path, as_version=4))
+        assert trust_notebooks([path], data) == [path]
+        assert notary.check_signature(nbformat.read(path, as_version=4))
+    finally:
+        notary.store.close()

@@ -113,6 +113,9 @@ def test_no_secret_key_or_temporary_path(path: Path) -> None:
             f"a temporary path in the output of {cell.source[:60]!r}"
         )
         assert "Vonage API at" not in shown, "outputs stored from a run against the real API"
+    widgets = json.dumps(nb.metadata.get("widgets", {}), ensure_ascii=False)
+    assert not TEMP_PATH.search(widgets), "a temporary path in the saved widget state"
+    assert not PRIVATE_KEY.search(widgets)
 
 
 LOOPBACK_PORT = re.compile(r"127\.0\.0\.1:(\d+)")

@@ -126,3 +126,15 @@ def test_the_ncco_builder_menu_names_the_loaded_template_and_edits_clear_old_new
     builder.cards[0].fields["text"].control.value = "Leave a message after the tone, please."
     assert text(builder.status.value) == ""
     assert "valid" in text(builder.summary.value)
+
+
+def test_a_workbook_form_shows_key_paths_inside_its_home_as_home(wb: Workbook) -> None:
+    form = wb.form()
+    shown = text(form.key_panel.generate_info.value)
+    assert "<home>/keys/" in shown
+    assert str(wb.home) not in shown  # a saved notebook must not show a local folder
+    fill_voice(form, "Path app")
+    form.save()
+    status = text(form.status.value)
+    assert "Private key saved to <home>/keys/path-app-" in status
+    assert str(wb.home) not in status + text(form.key_panel.generate_info.value)

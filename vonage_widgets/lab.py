@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-__all__ = ["LabPlan", "default_notebook_dir", "first_notebook", "plan_lab", "run_lab"]
+__all__ = [
+    "LabPlan",
+    "default_notebook_dir",
+    "first_notebook",
+    "plan_lab",
+    "run_lab",
+    "trust_notebooks",
+]
 
 _CREDENTIAL_VARS = ("VONAGE_API_KEY", "VONAGE_API_SECRET")
 
@@ -45,7 +52,8 @@ def first_notebook(folder: Path) -> str | None:
     """The notebook a newcomer starts with: the first numbered one (``01-…``), else the first."""
     numbered = sorted(p.name for p in folder.glob("[0-9]*.ipynb"))
     every = sorted(p.name for p in folder.glob("*.ipynb"))
-    return (numbered or every or [None])[0]
+    names = numbered or every
+    return names[0] if names else None
 
 
 def _lab_config(folder: Path) -> Path:
@@ -69,6 +77,35 @@ def _lab_config(folder: Path) -> Path:
     path = workdir / "config.json"
     path.write_text(json.dumps({"LabApp": lab}), encoding="utf-8")
     return path
+
+
+def trust_notebooks(paths: Sequence[Path], data_dir: Path | None = None) -> list[Path]:
+    """Sign notebooks as trusted, as ``jupyter trust`` does; returns the signed files.
+
+    Jupyter renders the stored outputs of a notebook it has not signed as plain text only
+    (no widgets, no styled tables): the tutorials would open showing a form's repr instead
+    of the form. ``vonage-widgets lab`` trusts the tutorial notebooks it opens, which it
+    ships. ``data_dir`` is Jupyter's data folder holding the signatures (default: the usual
+    one, ``JUPYTER_DATA_DIR`` or the user's).
+    """
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    # nbformat has no type hints: its calls are untyped.
+    if data_dir is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    folder = {"data_dir": str(data_dir)} if data_dir else {}
+    notary = NotebookNotary(**folder)  # type: ignore[no-untyped-call]
+    signed: list[Path] = []
+    try:
+        for path in paths:
+            notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+            if not notary.check_signature(notebook):  # type: ignore[no-untyped-call]
+                notary.sign(notebook)  # type: ignore[no-untyped-call]
+            signed.append(path)
+    finally:
+        notary.store.close()
+    return signed
 
 
 @dataclass
@@ -128,6 +165,7 @@ def run_lab(
 ) -> int:
     """Start the sandbox (unless credentials are set) and JupyterLab; block until Ctrl-C."""
     plan = plan_lab(notebook_dir, port=port, open_browser=open_browser, extra_args=extra_args)
+    trust_notebooks(sorted(plan.notebook_dir.glob("*.ipynb")))
     sandbox = None
     if plan.use_sandbox:
         from vonage_widgets.workbook import start_shared_sandbox

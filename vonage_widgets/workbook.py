@@ -580,7 +580,9 @@ class Workbook:
         from vonage_widgets.widgets import ApplicationForm
 
         target = self.use(application) if isinstance(application, str) else application
-        form = ApplicationForm(self.client, keys_dir=self.keys_dir, application=target)
+        form = ApplicationForm(
+            self.client, keys_dir=self.keys_dir, application=target, path_label=self.display_path
+        )
         form.observe(self._follow_form, names="application")
         self._forms.add(form)
         # Fill the picker with the account's applications, keeping the form's own greeting

@@ -32,7 +32,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
 
 from vonage_widgets.client import VonageClient
-from vonage_widgets.lab import plan_lab
+from vonage_widgets.lab import plan_lab, trust_notebooks
 from vonage_widgets.sandbox import Sandbox
 from vonage_widgets.tables import linked_application_id
 
@@ -40,6 +40,7 @@ __all__ = [
     "CHROMIUM_FLAGS",
     "LabDriver",
     "LabServer",
+    "Screenshots",
     "UiError",
     "find_chromium",
 ]
@@ -187,6 +188,15 @@ class LabServer:
     sandbox: Sandbox
     process: subprocess.Popen[bytes]
     log_path: Path
+    data_dir: Path
+
+    def add_stored_notebook(self, name: str, as_name: str) -> Path:
+        """Copy a notebook as stored in the repository (outputs, widget state) to the served
+        folder, trusted as ``vonage-widgets lab`` trusts the notebooks it opens."""
+        target = self.notebook_dir / as_name
+        shutil.copy(REPO / "notebooks" / name, target)
+        trust_notebooks([target], self.data_dir)
+        return target
 
     def client(self) -> VonageClient:
         """A client on the sandbox, to check what the page did really happened (or set up)."""
@@ -275,6 +285,7 @@ def _serve_lab(
         # Jupyter's and IPython's own state in the temporary folder, not the user's.
         JUPYTER_CONFIG_DIR=str(root / "jupyter-config"),
         JUPYTER_RUNTIME_DIR=str(root / "jupyter-runtime"),
+        JUPYTER_DATA_DIR=str(root / "jupyter-data"),  # notebook signatures, not the user's
         IPYTHONDIR=str(root / "ipython"),
         PYTHONUNBUFFERED="1",
     )
@@ -307,7 +318,7 @@ def _serve_lab(
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_serving(url, process, log_path)
-            yield LabServer(url, notebooks, sandbox, process, log_path)
+            yield LabServer(url, notebooks, sandbox, process, log_path, root / "jupyter-data")
         finally:
             _stop(process)
     finally:
@@ -462,6 +473,42 @@ def lab(lab_page: Page, lab_server: LabServer) -> Iterator[LabDriver]:
     yield LabDriver(lab_page, lab_server)
     lab_page.close()  # first: a closing page could otherwise start a kernel again
     _shut_down_kernels(lab_server)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        default=None,
+        metavar="DIR",
+        help="keep the browser tests' screenshots (1440x900 PNG) in DIR "
+        "(`make screenshots`: docs/screenshots); default: pytest's temporary folder",
+    )
+
+
+@dataclass
+class Screenshots:
+    """Where the tests' screenshots of the notebooks go (PNG, the visible page)."""
+
+    folder: Path
+
+    def take(self, page: Page, name: str) -> Path:
+        """Save the page as ``<folder>/<name>.png`` and return the file."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{name}.png"
+        page.screenshot(path=str(path), timeout=10_000)
+        if path.stat().st_size < 1000:
+            raise UiError(f"the screenshot {path} is empty")
+        return path
+
+
+@pytest.fixture(scope="session")
+def screenshots(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Screenshots:
+    """The screenshot folder: ``--screenshots DIR`` or a temporary one."""
+    chosen = request.config.getoption("--screenshots")
+    folder = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("screenshots")
+    return Screenshots(folder)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -107,7 +107,9 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
     ``client`` is a :class:`~vonage_widgets.client.VonageClient` (or ``None`` to only build and
     check documents). ``keys_dir`` is where generated private keys are saved (default
     ``<VONAGE_WIDGETS_HOME>/keys``). ``application`` (an :class:`Application` or an id) opens
-    the form in edit mode on it. Show it with ``display(form)`` or as a cell's last value.
+    the form in edit mode on it. ``path_label`` turns a key file's path into the text shown
+    (default: the path as it is; the workbook shows ``<home>/keys/...``). Show it with
+    ``display(form)`` or as a cell's last value.
     """
 
     mode = traitlets.Enum(("create", "edit"), default_value="create", help="create or edit")
@@ -123,10 +125,12 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         *,
         keys_dir: str | Path | None = None,
         application: Application | str | None = None,
+        path_label: Callable[[Path | str], str] | None = None,
     ) -> None:
         super().__init__(layout=ipw.Layout(width="100%", max_width="1000px"))
         self.client = client
         self.keys_dir = Path(keys_dir).expanduser() if keys_dir is not None else default_keys_dir()
+        self._path_label: Callable[[Path | str], str] = path_label or str
         self.key_path: Path | None = None
         """The private key file this form saved last (shown in the status, never read)."""
         self._base: dict[str, Any] = {}
@@ -170,6 +174,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         }
         self.privacy_rows: list[FieldRow] = [setting_row("privacy", s) for s in PRIVACY_SETTINGS]
         self.key_panel = KeysPanel()
+        self.key_panel.show_path = self._path_label
         self.general = ipw.HTML()
         self.save_button = ipw.Button(
             description="Save", icon="save", button_style="primary", disabled=True
@@ -536,7 +541,8 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
                 "error",
             )
             return saved
-        note = f" Private key saved to {key_file} (mode 0600)." if key_file else ""
+        shown = self._path_label(key_file) if key_file else ""
+        note = f" Private key saved to {shown} (mode 0600)." if key_file else ""
         self._say(f"{verb} application {self._label(saved)}.{note}", "ok")
         return saved
 
@@ -578,7 +584,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self.validate()
         self._say(
             f"Generated a new key pair ({fingerprint(pair.public_pem)}). The private key will "
-            f"be saved to {self._prospective_key_path()} when you save.",
+            f"be saved to {self._path_label(self._prospective_key_path())} when you save.",
             "info",
         )
         return pair.public_pem
@@ -604,7 +610,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self.key_path = saved
         self.validate()
         after = " Save again to send the request." if panel.mode == GENERATE else ""
-        self._say(f"Private key saved to {saved} (mode 0600).{after}", "ok")
+        self._say(f"Private key saved to {self._path_label(saved)} (mode 0600).{after}", "ok")
         return saved
 
     def check_private_key(self, path: str | Path | None = None) -> bool:
@@ -758,7 +764,9 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
 
     @staticmethod
     def _option_label(app: Application) -> str:
-        return f"{app.name} · {app.id}"
+        # The id's first characters tell apart applications of one name and fit the box.
+        short = f"{app.id[:8]}…" if app.id and len(app.id) > 9 else app.id
+        return f"{app.name} · {short}"
 
     def __repr__(self) -> str:
         app = self.application
