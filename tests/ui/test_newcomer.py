@@ -28,6 +28,15 @@ _OVERFLOWING_JS = """
 """
 
 
+# Every visible button whose label does not fit (shown cut, with "…").
+_CUT_BUTTONS_JS = """
+() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea button.widget-button')]
+  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.textContent.trim())
+"""
+
+
 def _toasts(page: Page) -> int:
     return page.locator(".Toastify__toast, .jp-toast-message").count()
 
@@ -80,6 +89,8 @@ def test_each_notebook_after_run_all_fits_the_column(
     lab.run_all_cells()
     overflowing = lab.page.evaluate(_OVERFLOWING_JS)
     assert overflowing == [], f"outputs wider than the notebook column: {overflowing}"
+    cut = lab.page.evaluate(_CUT_BUTTONS_JS)
+    assert cut == [], f"buttons whose label is cut: {cut}"
     widget = lab.outputs.get_by_text(widget_text).first
     widget.scroll_into_view_if_needed()
     expect(widget).to_be_visible()

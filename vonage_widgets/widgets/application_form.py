@@ -177,11 +177,19 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self.key_panel.show_path = self._path_label
         self.general = ipw.HTML()
         self.save_button = ipw.Button(
-            description="Save", icon="save", button_style="primary", disabled=True
+            description="Save",
+            icon="save",
+            button_style="primary",
+            disabled=True,
+            layout=_whole_button(),
         )
-        self.preview_button = ipw.Button(description="Preview changes", icon="list")
-        self.reset_button = ipw.Button(description="Reset", icon="undo")
-        self.delete_button = ipw.Button(description="Delete", icon="trash", disabled=True)
+        self.preview_button = ipw.Button(
+            description="Preview changes", icon="list", layout=_whole_button()
+        )
+        self.reset_button = ipw.Button(description="Reset", icon="undo", layout=_whole_button())
+        self.delete_button = ipw.Button(
+            description="Delete", icon="trash", disabled=True, layout=_whole_button()
+        )
         self.preview = ipw.HTML()
         self.status = ipw.HTML()
         self.save_summary = ipw.HTML(layout=ipw.Layout(flex="1 1 auto", margin="0 0 0 8px"))
@@ -803,6 +811,11 @@ class _FormRows(Mapping[str, FieldRow]):
 
 
 _SUMMARY_FIELDS = 3
+
+
+def _whole_button() -> ipw.Layout:
+    """A button as wide as its label, never squeezed by the text beside it ("Preview c…")."""
+    return ipw.Layout(width="auto", min_width="90px", flex="0 0 auto")
 
 
 def _summary_html(errors: Mapping[str, list[str]]) -> str:
