@@ -131,9 +131,7 @@ class _Drawer:
     def _checkbox(self, state: dict[str, Any], css: str) -> str:
         checked = " checked" if state.get("value") else ""
         text = html.escape(str(state.get("description", "")))
-        return (
-            f'<label style="{css}"><input type="checkbox"{checked} disabled> {text}</label>'
-        )
+        return f'<label style="{css}"><input type="checkbox"{checked} disabled> {text}</label>'
 
     def _options(self, state: Mapping[str, Any], chosen: set[int]) -> str:
         labels = state.get("_options_labels", [])
@@ -179,7 +177,9 @@ class _Drawer:
         for i, child in enumerate(state.get("children", [])):
             title = html.escape(str(titles[i] if i < len(titles) else ""))
             is_open = " open" if i == opened else ""
-            parts.append(f"<details{is_open}><summary>{title}</summary>{self.draw(child)}</details>")
+            parts.append(
+                f"<details{is_open}><summary>{title}</summary>{self.draw(child)}</details>"
+            )
         return f'<div style="{css}">{"".join(parts)}</div>'
 
     def _intprogress(self, state: dict[str, Any], css: str) -> str:
