@@ -138,3 +138,19 @@ def test_a_workbook_form_shows_key_paths_inside_its_home_as_home(wb: Workbook) -
     status = text(form.status.value)
     assert "Private key saved to <home>/keys/path-app-" in status
     assert str(wb.home) not in status + text(form.key_panel.generate_info.value)
+
+
+def test_a_shown_form_follows_a_save_made_elsewhere_unless_it_has_changes(wb: Workbook) -> None:
+    app = wb.create_application("Shared", answer_url="https://example.com/answer")
+    shown = wb.form(app)
+    busy = wb.form(app)
+    busy.rows["name"].control.value = "Mine, unsaved"
+    demo = wb.form(app)
+    demo.rows[VOICE + "answer_url.address"].control.value = "https://example.com/v2/answer"
+    demo.save()
+    answer = shown.rows[VOICE + "answer_url.address"].control.value
+    assert answer == "https://example.com/v2/answer"
+    assert "as saved elsewhere" in text(shown.status.value)
+    assert not shown.save_button.disabled
+    assert busy.rows["name"].control.value == "Mine, unsaved"  # never thrown away
+    assert "changed elsewhere" in text(busy.status.value)

@@ -600,8 +600,13 @@ class Workbook:
         if isinstance(app, Application) and app.id:
             self.application = app
             owner = change.get("owner")
-            if any(app.id not in _picker_ids(form) for form in self._forms if form is not owner):
+            others = [form for form in self._forms if form is not owner]
+            if any(app.id not in _picker_ids(form) for form in others):
                 self._refresh_forms()  # a form created one: the others list it too
+            old = change.get("old")
+            if isinstance(old, Application) and old.id == app.id and old != app:
+                for form in others:  # a form saved it: the others editing it follow
+                    form.follow_saved(app)
 
     def _refresh_forms(self) -> None:
         """After a change to the account's applications: every live form's picker lists them."""
@@ -633,6 +638,8 @@ class Workbook:
         result = apply_application_file(self.client, path, keys_dir=self.keys_dir)
         self.application = Application.from_api(result.to_dict())
         self._refresh_forms()
+        for form in list(self._forms):  # forms editing it show the applied version
+            form.follow_saved(self.application)
         return self.application
 
     def _current(self) -> Application:

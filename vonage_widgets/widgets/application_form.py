@@ -698,6 +698,26 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             ids = {app.id for app in apps}
             self.app_picker.value = current if current in ids else NEW_APPLICATION_VALUE
 
+    def follow_saved(self, app: Application) -> bool:
+        """Another form or the code saved ``app``: show its new state if this form edits it.
+
+        Only when this form has no unsaved changes (they are never thrown away); returns
+        whether the form now shows the saved application.
+        """
+        current = self.application
+        if self.mode != "edit" or current is None or current.id != app.id:
+            return False
+        if self._has_changes():
+            self._say(
+                f"{self._label(current)} was changed elsewhere since you opened it; Save would "
+                "write your version over it (Reset shows the saved one).",
+                "warn",
+            )
+            return False
+        self._show_application(app)
+        self._say(f"Showing {self._label(app)} as saved elsewhere just now.", "info")
+        return True
+
     def delete(self, confirm: bool = False) -> bool:
         """Delete the loaded application, in two steps: arm, then confirm.
 
