@@ -9,6 +9,7 @@ compared.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from typing import Any
 
@@ -23,6 +24,7 @@ _SANITIZE = {
 
 
 _SANDBOX = pytest.StashKey[Any]()
+_HOME = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,6 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
     ):
         os.environ.pop(name, None)
     home = tempfile.mkdtemp(prefix="vonage-widgets-nbval-")
+    config.stash[_HOME] = home
     os.environ["VONAGE_WIDGETS_SANDBOX_DB"] = ":temp:"
     os.environ["VONAGE_WIDGETS_SEED"] = "2026"
     os.environ["VONAGE_WIDGETS_HOME"] = home
@@ -54,6 +57,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     sandbox = config.stash.get(_SANDBOX, None)
     if sandbox is not None:
         sandbox.stop()
+    home = config.stash.get(_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:

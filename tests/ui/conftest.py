@@ -109,6 +109,25 @@ _RUN_STATE_JS = """
 """
 
 
+# Every output area of the open notebook that is wider than the space it has.
+_OVERFLOWING_JS = """
+() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
+  .filter(el => el.scrollWidth > el.clientWidth + 2)
+  .map(el => ({width: el.scrollWidth, room: el.clientWidth,
+               text: el.textContent.trim().slice(0, 80)}))
+"""
+
+
+# Every visible button whose label does not fit (shown cut, with "…").
+_CUT_BUTTONS_JS = """
+() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea button.widget-button')]
+  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.textContent.trim())
+"""
+
+
 class UiError(AssertionError):
     """The page did not reach the state a step waits for (the message says which and why)."""
 
@@ -431,6 +450,15 @@ class LabDriver:
         if count != 1:
             raise UiError(f"expected one code cell containing {containing!r}, found {count}")
         return cells
+
+    def assert_fits_the_column(self) -> None:
+        """No output wider than the notebook column, no visible button with a cut label."""
+        overflowing = self.page.evaluate(_OVERFLOWING_JS)
+        if overflowing:
+            raise UiError(f"outputs wider than the notebook column: {overflowing}")
+        cut = self.page.evaluate(_CUT_BUTTONS_JS)
+        if cut:
+            raise UiError(f"buttons whose label is cut: {cut}")
 
     def wait_for_cells(self) -> None:
         """Wait until no code cell is queued or running; fail at once when one shows an error.

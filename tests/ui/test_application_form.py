@@ -76,6 +76,7 @@ def _open_new_form(lab: LabDriver) -> None:
     expect(_voice_toggle(lab)).not_to_be_checked()
     expect(lab.outputs.locator(".widget-html", has_text="New application")).to_be_visible()
     expect(lab.outputs.get_by_text("Created application")).to_have_count(0)
+    lab.assert_fits_the_column()
 
 
 def test_create_voice_application_in_the_form(lab: LabDriver, screenshots: Screenshots) -> None:
