@@ -81,8 +81,10 @@ def _keep_shown_widgets(nb: nbformat.NotebookNode) -> None:
     for model in keep:
         state = models[model]["state"]
         known = defaults.get(models[model]["model_name"], {})
-        # A trait at its default says nothing: the widget manager fills it in on load.
-        for key in [k for k in state if not k.startswith("_") and k in known]:
+        # A trait at its default says nothing: the widget manager fills it in on load (as
+        # JupyterLab's own "save widget state" does); the model's name and module stay in the
+        # entry itself.
+        for key in [k for k in state if k in known]:
             if state[key] == known[key]:
                 del state[key]
     saved["state"] = {m: models[m] for m in models if m in keep}

@@ -62,7 +62,10 @@ class _Drawer:
     def state(self, ref: Any) -> dict[str, Any]:
         model_id = str(ref).removeprefix(_PREFIX)
         found = self.models.get(model_id)
-        return dict(found["state"]) if found else {}
+        if not found:
+            return {}
+        # Saved without the traits at their defaults: the model's name is beside its state.
+        return {"_model_name": found.get("model_name", ""), **found["state"]}
 
     def layout_css(self, state: Mapping[str, Any]) -> tuple[bool, str]:
         layout = self.state(state.get("layout", ""))
