@@ -46,7 +46,7 @@ state (in VONAGE_WIDGETS_HOME) carries over to the next command."""
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from vonage_widgets import __version__
+    from vonage_widgets._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="vonage-widgets",

@@ -13,8 +13,8 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from pydantic import Field
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.models.ncco_base import WireModel
-from vonage_widgets.models.ncco_types import (
+from vonage_widgets.models.ncco.base import NccoWireModel
+from vonage_widgets.models.ncco.types import (
     HttpUrl,
     Matches,
     NonEmptyStr,
@@ -70,7 +70,7 @@ USER_TO_USER_MAX = 256
 """``standardHeaders["User-to-User"]`` length limit [DOC-NCCO]."""
 
 
-class OnAnswer(WireModel):
+class OnAnswer(NccoWireModel):
     """An NCCO run on the callee before they join (``url``), with an optional ringback."""
 
     WHAT: ClassVar[str] = "the onAnswer settings"
@@ -82,7 +82,7 @@ class OnAnswer(WireModel):
     """Older name of ``ringbackTone``, still accepted [DOC-NCCO]."""
 
 
-class PhoneEndpoint(WireModel):
+class PhoneEndpoint(NccoWireModel):
     """A PSTN number [DOC-NCCO 5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -96,7 +96,7 @@ class PhoneEndpoint(WireModel):
     """STIR/SHAKEN Identity header content (by request only)."""
 
 
-class AppEndpoint(WireModel):
+class AppEndpoint(NccoWireModel):
     """A Client SDK user of this application [DOC-NCCO 5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -106,7 +106,7 @@ class AppEndpoint(WireModel):
     user: NonEmptyStr
 
 
-class WebsocketAuthorization(WireModel):
+class WebsocketAuthorization(NccoWireModel):
     """How the websocket handshake's Authorization header is set [SPEC-VOICE-1.10.0]."""
 
     WHAT: ClassVar[str] = "the websocket authorization"
@@ -121,7 +121,7 @@ class WebsocketAuthorization(WireModel):
         return []
 
 
-class WebsocketEndpoint(WireModel):
+class WebsocketEndpoint(NccoWireModel):
     """A websocket that receives and sends raw audio [DOC-NCCO 5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -148,7 +148,7 @@ class WebsocketEndpoint(WireModel):
         ]
 
 
-class SipEndpoint(WireModel):
+class SipEndpoint(NccoWireModel):
     """A SIP URI, or a user at a SIP trunk ``domain`` [DOC-NCCO 5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -187,7 +187,7 @@ class SipEndpoint(WireModel):
         return errors
 
 
-class VbcEndpoint(WireModel):
+class VbcEndpoint(NccoWireModel):
     """A Vonage Business Communications extension [DOC-NCCO 5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -203,7 +203,7 @@ Endpoint = Annotated[
 ]
 """Any endpoint, chosen by its ``type`` key."""
 
-ENDPOINT_TYPES: dict[str, type[WireModel]] = {
+ENDPOINT_TYPES: dict[str, type[NccoWireModel]] = {
     "phone": PhoneEndpoint,
     "app": AppEndpoint,
     "websocket": WebsocketEndpoint,
