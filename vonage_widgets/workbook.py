@@ -247,6 +247,7 @@ class Workbook:
         self._closed = False
         self._stop_sandbox: weakref.finalize[Any, Any] | None = None
         self._remote_sandbox: tuple[str, str, str] | None = None
+        self._forms: weakref.WeakSet[ApplicationForm] = weakref.WeakSet()  # for their pickers
 
         use_vonage = sandbox is False or (
             sandbox is None and (bool(api_key or api_secret) or _credentials_set(env))
@@ -489,6 +490,8 @@ class Workbook:
                 self.client.applications.delete(app_id)
             if self.application is not None and self.application.id == app_id:
                 self.application = None
+        if found:
+            self._refresh_forms()
         return found
 
     def create_application(
@@ -532,6 +535,7 @@ class Workbook:
         )
         clean = returned.application
         self.application = clean  # it exists at Vonage now, whatever happens to the key
+        self._refresh_forms()
         if returned.unsaved is not None:
             self._unsaved = returned.unsaved
             self.unsaved_key = returned.unsaved.private_key
@@ -622,8 +626,11 @@ class Workbook:
         from vonage_widgets.widgets import ApplicationForm
 
         target = self.use(application) if isinstance(application, str) else application
-        form = ApplicationForm(self.client, keys_dir=self.keys_dir, application=target)
+        form = ApplicationForm(
+            self.client, keys_dir=self.keys_dir, application=target, path_label=self.display_path
+        )
         form.observe(self._follow_form, names="application")
+        self._forms.add(form)
         # Fill the picker with the account's applications, keeping the form's own greeting
         # ("New application ..." / "Loaded ...") rather than the listing's "Found N".
         greeting = form.status.value
@@ -638,6 +645,26 @@ class Workbook:
         app = change.get("new")
         if isinstance(app, Application) and app.id:
             self.application = app
+            owner = change.get("owner")
+            others = [form for form in self._forms if form is not owner]
+            if any(app.id not in _picker_ids(form) for form in others):
+                self._refresh_forms()  # a form created one: the others list it too
+            old = change.get("old")
+            if isinstance(old, Application) and old.id == app.id and old != app:
+                for form in others:  # a form saved it: the others editing it follow
+                    form.follow_saved(app)
+
+    def _refresh_forms(self) -> None:
+        """After a change to the account's applications: every live form's picker lists them."""
+        forms = list(self._forms)
+        if not forms:
+            return
+        try:
+            apps = self.client.applications.list_all()
+        except VonageWidgetsError:
+            return  # the lists stay as they were; each form's Refresh button says why
+        for form in forms:
+            form.show_applications(apps)
 
     def export(
         self, path: str | os.PathLike[str] | None = None, *, include_keys: bool = True
@@ -656,6 +683,9 @@ class Workbook:
         """
         result = apply_application_file(self.client, path, keys_dir=self.keys_dir)
         self.application = Application.from_api(result.to_dict())
+        self._refresh_forms()
+        for form in list(self._forms):  # forms editing it show the applied version
+            form.follow_saved(self.application)
         return self.application
 
     def _current(self) -> Application:
@@ -811,3 +841,7 @@ def _create_body(
     if privacy is not None:
         body["privacy"] = dict(privacy)
     return body
+
+
+def _picker_ids(form: ApplicationForm) -> set[str]:
+    return {str(value) for _, value in form.app_picker.options if value}
