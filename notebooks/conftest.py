@@ -9,6 +9,7 @@ compared.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from typing import Any
 
@@ -20,6 +21,10 @@ _SANITIZE = {
     r"/(?:tmp|var/folders)/[^\s'\"<>)]*": "/TMP/PATH",
     r"\d+(?:\.\d+)? ?(?:ms|s) elapsed": "N elapsed",
 }
+
+
+_SANDBOX = pytest.StashKey[Any]()
+_HOME = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -35,10 +40,26 @@ def pytest_configure(config: pytest.Config) -> None:
     ):
         os.environ.pop(name, None)
     home = tempfile.mkdtemp(prefix="vonage-widgets-nbval-")
-    # Each kernel starts its own sandbox on a fresh temporary database with a fixed seed.
+    config.stash[_HOME] = home
     os.environ["VONAGE_WIDGETS_SANDBOX_DB"] = ":temp:"
     os.environ["VONAGE_WIDGETS_SEED"] = "2026"
     os.environ["VONAGE_WIDGETS_HOME"] = home
+    # As `make lab` (and tools/run_notebooks.py, which stores the outputs): one sandbox on a
+    # fresh database with a fixed seed, shared by the notebooks run in order.
+    from vonage_widgets.workbook import WorkbookSandbox
+
+    sandbox = WorkbookSandbox(db=None, seed=2026).start()
+    config.stash[_SANDBOX] = sandbox
+    os.environ["VONAGE_WIDGETS_SANDBOX_URL"] = sandbox.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    sandbox = config.stash.get(_SANDBOX, None)
+    if sandbox is not None:
+        sandbox.stop()
+    home = config.stash.get(_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
