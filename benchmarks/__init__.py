@@ -26,6 +26,7 @@ BENCHMARKS: dict[str, str] = {
     "tables": "benchmarks.tables",
     "jwt": "benchmarks.jwt_minting",
     "voice": "benchmarks.voice_api",
+    "messages": "benchmarks.messages_api",
     "ncco": "benchmarks.ncco_validation",
     "notebooks": "benchmarks.notebooks",
 }
