@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "tables": (4, {"ms", "MiB"}),
     "jwt": (3, {"tokens/s"}),
     "voice": (3, {"tokens/s", "calls/s", "req/s"}),
+    "messages": (2, {"msgs/s", "webhooks/s"}),
     "ncco": (2, {"NCCOs/s"}),
 }
 
