@@ -192,7 +192,7 @@ def test_status_retries_on_429_and_5xx_only(
 
 
 def test_202_comes_before_the_statuses(sandbox: Sandbox, hooks: ScriptedServer) -> None:
-    hooks.script("/status", ("sleep", 0.5, ("status", 200)))
+    hooks.script("/status", ("sleep", 1.0, ("status", 200)))
     app_id = create_app(sandbox, messages_body(hooks.url("")), number=None)
     response = _send(sandbox, app_id, sms())
     assert response.status_code == 202
@@ -429,3 +429,15 @@ def test_status_bodies_keep_the_documented_fields(sandbox: Sandbox, hooks: Scrip
     for request in hooks.requests_to("/status"):
         body = json.loads(request.body)
         assert {"message_uuid", "to", "from", "timestamp", "status", "channel"} <= set(body)
+
+
+def test_inbound_follows_the_application_version_v01(
+    sandbox: Sandbox, hooks: ScriptedServer
+) -> None:
+    create_app(sandbox, messages_body(hooks.url(""), version="v0.1"), number="12025550100")
+    delivery = sandbox.simulate_inbound_message("12025550100", "hi", CUSTOMER, channel="mms")
+    assert delivery.ok
+    body = hooks.requests_to("/inbound")[-1].json
+    assert body["to"] == {"type": "mms", "number": "12025550100"}
+    assert body["message"]["content"] == {"type": "text", "text": "hi"}
+    assert "channel" not in body
