@@ -25,8 +25,8 @@ UNMODELLED = {"network_apis", "meetings", "video"}
 
 
 @pytest.fixture(scope="module")
-def spec(shared_dir: Path) -> dict[str, Any]:
-    return load_json(shared_dir / "specs" / "current" / "application.v2.json")
+def spec(oracles_dir: Path) -> dict[str, Any]:
+    return load_json(oracles_dir / "specs" / "current" / "application.v2.json")
 
 
 def _create_body(spec: dict[str, Any]) -> dict[str, Any]:
