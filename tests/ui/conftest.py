@@ -278,6 +278,7 @@ def _serve_lab(
         # Jupyter's and IPython's own state in the temporary folder, not the user's.
         JUPYTER_CONFIG_DIR=str(root / "jupyter-config"),
         JUPYTER_RUNTIME_DIR=str(root / "jupyter-runtime"),
+        JUPYTER_DATA_DIR=str(root / "jupyter-data"),
         IPYTHONDIR=str(root / "ipython"),
         PYTHONUNBUFFERED="1",
     )
