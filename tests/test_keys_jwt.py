@@ -58,7 +58,7 @@ def official_token(pair: KeyPair, options: dict[str, Any] | None = None) -> byte
 
 
 # ---------------------------------------------------------------------------------------------
-# mint_jwt: claims and header per the reference table (section 4)
+# mint_jwt: claims and header per [api-notes §4]
 # ---------------------------------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ def test_reference_snippets_parse_validate_and_round_trip(oracles_dir: Path) -> 
         assert ncco.to_list() == snippet
         assert ncco.to_json() == json.dumps(snippet, ensure_ascii=False)
         seen |= {action.kind for action in ncco}
-    assert seen == set(ACTIONS) - {"stream"}  # the reference has no stream snippet
+    assert seen == set(ACTIONS) - {"stream"}  # no example NCCO uses stream
 
 
 def _sdk_actions() -> list[tuple[str, list[Any]]]:
@@ -223,7 +223,7 @@ def test_sdk_websocket_serialises_the_hyphenated_key_we_expect() -> None:
 
 
 def test_old_schema_keys_are_known(oracles_dir: Path) -> None:
-    """Loose sanity check against the outdated NCCO JSON schema [SPEC-NCCO-SCHEMA]."""
+    """Loose sanity check against the outdated NCCO JSON schema [api-notes §5.1]."""
     schema = load_json(oracles_dir / "specs" / "ncco.json")["definitions"]
     # Keys the old schema puts on input itself; the current docs nest them in "dtmf".
     moved = {"input": {"timeOut", "maxDigits", "submitOnHash"}}
@@ -237,7 +237,7 @@ def test_old_schema_keys_are_known(oracles_dir: Path) -> None:
 
 
 def test_current_voice_spec_endpoints_match(oracles_dir: Path) -> None:
-    """Endpoint keys and websocket audio formats of [SPEC-VOICE-1.10.0]."""
+    """Endpoint keys and websocket audio formats of [api-notes §5.5]."""
     schemas = load_json(oracles_dir / "specs" / "current" / "voice.json")["components"]["schemas"]
     websocket = schemas["EndpointWebsocket"]
     assert tuple(websocket["properties"]["content-type"]["enum"]) == WEBSOCKET_CONTENT_TYPES

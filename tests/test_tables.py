@@ -330,7 +330,7 @@ def test_webhooks_reference_carries_the_catalog_numbers() -> None:
 
 
 def test_webhooks_reference_matches_the_published_limits() -> None:
-    # Outside check [SPEC-APP-2.4.1][KB-TIMEOUTS][DOC-APP-OVERVIEW], vonage-api.md 1.5.
+    # Outside check [api-notes §1.5.1].
     table = webhooks_reference().set_index(["capability", "webhook"])
     limits = table[[c for c in table.columns if "timeout" in c]]
     assert rows(limits.loc[[("voice", "answer_url")]]) == [(300, 1000, 1000, 1000, 5000, 5000)]

@@ -177,7 +177,7 @@ def test_webhooks_of_unknown_capabilities_are_checked_too() -> None:
 
 
 def test_an_unset_fallback_is_not_an_address_to_judge() -> None:
-    # Vonage writes a fallback that is not configured as {"address": ""} [DOC-SIGNED-VOICE].
+    # Vonage writes a fallback that is not configured as {"address": ""} [api-notes §1.7].
     def unset(body: dict[str, Any]) -> None:
         voice_hooks(body)["fallback_answer_url"] = {"address": "", "http_method": "GET"}
 

@@ -25,7 +25,7 @@ from vonage_widgets.widgets.ncco_builder import TEMPLATES, NccoBuilder
 _TAG = re.compile(r"<[^>]+>")
 URL = "https://example.com/webhooks/event"
 
-# The nine actions of the reference, sections 5.2-5.11.
+# The nine actions of [api-notes §5.2-5.11].
 REFERENCE_ACTIONS = {
     "record",
     "conversation",
@@ -38,7 +38,7 @@ REFERENCE_ACTIONS = {
     "transfer",
 }
 
-# One valid action of each type, as the reference's tables describe them.
+# One valid action of each type, as [api-notes §5] describes them.
 VALID_ACTIONS: dict[str, dict[str, Any]] = {
     "record": {"format": "wav", "endOnKey": "#", "beepStart": True, "eventUrl": [URL]},
     "conversation": {"name": "support-room-42", "startOnEnter": False},

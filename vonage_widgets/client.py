@@ -7,8 +7,8 @@ to test without a network, or point the hosts at the local sandbox.
 
 Requests and answers are the package's models (:mod:`vonage_widgets.models`); failures are
 the package's errors (:mod:`vonage_widgets.errors`). Retry rules live in
-:mod:`vonage_widgets._http`. Section tags such as [SPEC-APP-*] refer to
-``shared/reference/vonage-api.md``.
+:mod:`vonage_widgets._http`. Tags such as [api-notes §1.3] name sections of
+``docs/api-notes.md``.
 """
 
 from __future__ import annotations
@@ -68,16 +68,16 @@ __all__ = [
 ]
 
 DEFAULT_API_HOST = "https://api.nexmo.com"
-"""Application API host [SPEC-APP-2.4.1] (section 1.1)."""
+"""Application API host [api-notes §1.1]."""
 
 DEFAULT_REST_HOST = "https://rest.nexmo.com"
-"""Numbers API host [SPEC-NUM-1.1.0] (section 2.1)."""
+"""Numbers API host [api-notes §2.1]."""
 
 MAX_PAGE_SIZE = 100
-"""Largest page of both list calls: ``page_size`` [SPEC-APP-*], ``size`` [SPEC-NUM-1.1.0]."""
+"""Largest page of both list calls: ``page_size`` [api-notes §1.3], ``size`` [api-notes §2.2]."""
 
 NUMBER_TYPES = ("landline", "mobile-lvn", "landline-toll-free")
-"""Number types ``search`` accepts [SPEC-NUM-1.1.0]."""
+"""Number types ``search`` accepts [api-notes §2.2]."""
 
 FEATURE_SETS: dict[frozenset[str], str] = {
     frozenset(spelling.split(",")): spelling
@@ -206,7 +206,7 @@ class VonageClient:
 
 
 class ApplicationsApi:
-    """The Application API v2 (``/v2/applications`` on the api host) [SPEC-APP-2.4.1] 1.1."""
+    """The Application API v2 (``/v2/applications`` on the api host) [api-notes §1.1]."""
 
     def __init__(self, session: HttpSession, base_url: str) -> None:
         self._session = session

@@ -406,7 +406,7 @@ class Workbook:
         In a sandbox they are deleted at once (the sandbox unlinks their numbers). A real
         Vonage account is never changed unasked: there, finding any of them without
         ``confirm=True`` raises a ValidationError that lists them by name and id, and deletes
-        nothing; deleting cannot be undone [SPEC-APP-2.4.1]. Their private key files stay in
+        nothing; deleting cannot be undone [api-notes §1.1]. Their private key files stay in
         :attr:`keys_dir` (a key may serve another application made from an exported file).
         """
         wanted = set(names)

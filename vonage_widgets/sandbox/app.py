@@ -7,13 +7,13 @@ Both APIs share one host here (the official SDK is pointed at it with ``api_host
 failure becomes a 4xx naming what was wrong. Blocking work (SQLite, RSA key generation) runs
 in Starlette's thread pool.
 
-Wire quirks of the official Python SDK this tolerates [vonage-api.md 6.1]: a sticky
+Wire quirks of the official Python SDK this tolerates [api-notes §6.1]: a sticky
 ``Content-Type: application/json`` on GET/DELETE and on the Numbers API's form posts (form
 bodies are always parsed as forms), ``has_application=True`` in Python's spelling, and a
 create with no body at all.
 
-Credentials: the Application API takes HTTP Basic only [SPEC-APP-2.4.1]; the Numbers API
-takes Basic or ``api_key``/``api_secret`` in the query (or form) [SPEC-NUM-1.0.20/1.1.0].
+Credentials: the Application API takes HTTP Basic only [api-notes §1.1]; the Numbers API
+takes Basic or ``api_key``/``api_secret`` in the query (or form) [api-notes §2.1].
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class JsonBody(JSONResponse):
     """A JSON response rendered by pydantic-core's encoder (Rust), not ``json.dumps``.
 
     The same compact UTF-8 JSON as Starlette's renderer for every body this module sends
-    (``tests/test_sandbox_json_body.py``), in about a fifth of the time: rendering was a
+    (``tests/test_sandbox_json_render.py``), in about a fifth of the time: rendering was a
     quarter of the sandbox's cost of a list page of 100 (benchmarks/listing.py). Bodies hold
     no NaN or infinity (request bodies refuse them), so Starlette's ``allow_nan=False`` has
     nothing to catch.
@@ -306,7 +306,7 @@ class _Sandbox:
     # -- Numbers API -----------------------------------------------------------------
 
     def _numbers_account(self, request: Request, form: Mapping[str, str]) -> str:
-        """Basic header, else ``api_key``/``api_secret`` in the query or form [SPEC-NUM-*]."""
+        """Basic header, else ``api_key``/``api_secret`` in the query or form [api-notes §2.1]."""
         header = request.headers.get("authorization")
         if header:
             credentials = _basic_credentials(header)

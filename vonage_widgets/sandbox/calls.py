@@ -2,11 +2,12 @@
 
 :class:`CallSimulator` (exposed as ``Sandbox.simulate_call`` and ``POST /_sandbox/calls``)
 takes a call to one of the account's numbers, finds the application the number is linked to,
-requests its answer URL (then its fallback URL) under the retry rules of [reference 3.4],
+requests its answer URL (then its fallback URL) under the retry rules of [api-notes §3.4],
 runs the NCCO (``calls_runner``) and posts the call's events, signed when the application
-asks for it [reference 3.6]. The result is a :class:`~vonage_widgets.sandbox.calls_trace.CallTrace`.
+asks for it [api-notes §3.6]. The result is a
+:class:`~vonage_widgets.sandbox.calls_trace.CallTrace`.
 
-Decisions where the reference leaves room:
+Decisions where Vonage's public material is silent (summed up in ``docs/architecture.md``):
 
 * **Signature secret**: each sandbox account has one, :data:`DEFAULT_SIGNATURE_SECRET` unless
   ``Sandbox(signature_secret=...)`` says otherwise (a string for every account, or a mapping
@@ -69,7 +70,7 @@ REGION_URLS: dict[str, str] = {
     "apac-sng": "https://api-ap-3.vonage.com",
     "apac-australia": "https://api-ap-4.vonage.com",
 }
-"""Regional REST hosts per ``capabilities.voice.region`` [reference 1.5.1]."""
+"""Regional REST hosts per ``capabilities.voice.region`` [api-notes §1.5.1]."""
 DEFAULT_REGION_URL = REGION_URLS["eu-west"]
 """``region_url`` for an application without a region (the doc example's host)."""
 

@@ -30,7 +30,7 @@ NUMBER_COLUMNS: Mapping[str, str] = {
 def linked_application_id(number: OwnedNumber) -> str | None:
     """The id of the application ``number`` is linked to, or ``None``.
 
-    ``app_id`` is the link [SPEC-NUM-1.1.0]; numbers linked the older way show it only as
+    ``app_id`` is the link [api-notes §2.3]; numbers linked the older way show it only as
     ``voiceCallbackValue`` / ``messagesCallbackValue`` with the type ``app``.
     """
     if number.app_id:
