@@ -103,19 +103,21 @@ def test_the_installed_wheel_ships_the_tutorials_and_they_pass_nbval(tmp_path: P
     assert "copied 01-create-an-application.ipynb" in out[0]
     assert {p.name: p.read_bytes() for p in (user_home / "tutorials").glob("*.ipynb")} == tutorials
 
-    # 4. The installed tutorials under nbval, as `make notebooks` runs the repository's.
+    # 4. The installed tutorials under nbval, as `make notebooks` runs the repository's, with
+    # a HOME and a TMPDIR of their own that must hold nothing afterwards.
     before = _digests(installed)
     plugins = tmp_path / "plugins"
     plugins.mkdir()
     shutil.copy(PLUGIN, plugins / "notebooks_plugin.py")
+    nb_home, nb_temp = tmp_path / "nbval-home", tmp_path / "nbval-tmp"
+    nb_home.mkdir()
+    nb_temp.mkdir()
     nbval = [str(python), "-m", "pytest", "-p", "notebooks_plugin", "-p", "no:cacheprovider"]
     nbval += ["--nbval", "--nbval-current-env", "-q", "--rootdir", str(work), str(packaged)]
-    shutil.rmtree(temp)
-    temp.mkdir()
-    home_before = sorted(p.name for p in home.iterdir())
-    out = _run(nbval, dict(env, PYTHONPATH=str(plugins)), work, 600)
+    nb_env = dict(env, PYTHONPATH=str(plugins), HOME=str(nb_home), TMPDIR=str(nb_temp))
+    out = _run(nbval, nb_env, work, 600)
     assert " passed" in out, out[-2000:]
     assert "failed" not in out, out[-2000:]
     assert _digests(installed) == before  # nothing installed was edited or added
-    assert sorted(temp.iterdir()) == []  # no keys, databases or folders left in TMPDIR
-    assert sorted(p.name for p in home.iterdir()) == home_before  # nor in HOME
+    assert sorted(nb_temp.iterdir()) == []  # no keys, databases or folders left in TMPDIR
+    assert sorted(nb_home.iterdir()) == []  # nor anything in HOME (.ipython, .jupyter...)
