@@ -380,7 +380,7 @@ def test_lookup_get_is_retried_but_the_update_is_not(oracles: Path) -> None:
     assert sleeps == [0.2]
 
 
-# -- settings survive link and unlink (/number/update replaces the routing, section 2.3) ------
+# -- settings survive link and unlink (/number/update replaces the routing, [api-notes §2.3]) ------
 
 SETTINGS = {
     "moHttpUrl": "https://example.com/inbound-sms?x=1&y=2",

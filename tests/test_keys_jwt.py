@@ -43,7 +43,7 @@ def other_pair() -> KeyPair:
 
 
 def pyjwt_verify(token: str | bytes, public_pem: str) -> dict[str, Any]:
-    """The reference rules, enforced by PyJWT: RS256 only, signature, exp and iat present."""
+    """[api-notes §4], enforced by PyJWT: RS256 only, signature, exp and iat present."""
     return jwt.decode(
         token,
         public_pem,

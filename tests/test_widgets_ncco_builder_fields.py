@@ -1,5 +1,5 @@
 """The builder's inputs: which keys each card shows, and that ranges and choices come from
-the models and match the reference (``docs/api-notes.md`` §5)."""
+the models and match [api-notes §5]."""
 
 from __future__ import annotations
 

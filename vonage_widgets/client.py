@@ -229,7 +229,7 @@ class ApplicationsApi:
         """Every application, one page at a time, in the API's order.
 
         Stops at ``total_pages`` or at the first empty page, so an empty account (reported
-        as ``total_pages`` 0, or as page 1 of 0, the quirk of section 1.3) yields nothing.
+        as ``total_pages`` 0, or as page 1 of 0, the quirk of [api-notes §1.3]) yields nothing.
         """
         page_number = 1
         while True:
@@ -285,7 +285,7 @@ class ApplicationsApi:
         """Create an application; checked locally first, so bad input never reaches the network.
 
         When the request has no public key Vonage generates a pair and the answer carries
-        ``keys.private_key`` (shown this once only, section 1.6): save it with
+        ``keys.private_key`` (shown this once only, [api-notes §1.6]): save it with
         :func:`vonage_widgets.keys.save_private_key`.
         """
         body = _application_body(app)
@@ -293,7 +293,7 @@ class ApplicationsApi:
         return Application.from_api(_json_object(response))
 
     def update(self, application_id: str, app: Application | Mapping[str, Any]) -> Application:
-        """Replace an application with ``app`` (PUT of the full document, section 1.7).
+        """Replace an application with ``app`` (PUT of the full document, [api-notes §1.7]).
 
         ``to_api()`` keeps capabilities and fields the models do not know, so they survive.
         """
@@ -302,7 +302,7 @@ class ApplicationsApi:
         return Application.from_api(_json_object(response))
 
     def delete(self, application_id: str) -> None:
-        """Delete an application. This cannot be undone (section 1.1)."""
+        """Delete an application. This cannot be undone [api-notes §1.1]."""
         self._session.request("DELETE", self._item_url(application_id))
 
     def _item_url(self, application_id: str) -> str:
@@ -317,7 +317,7 @@ class ApplicationsApi:
 
 
 class NumbersApi:
-    """The Numbers API on the rest host: owned numbers and number routing (section 2).
+    """The Numbers API on the rest host: owned numbers and number routing [api-notes §2].
 
     GETs send query parameters; POSTs send ``application/x-www-form-urlencoded`` forms.
     Vonage reports refusals as ``{"error-code", "error-code-label"}``, with HTTP 200 or 420;
@@ -338,7 +338,7 @@ class NumbersApi:
         size: int = MAX_PAGE_SIZE,
         index: int = 1,
     ) -> NumbersPage:
-        """One page of the numbers this account owns, optionally filtered (section 2.2).
+        """One page of the numbers this account owns, optionally filtered [api-notes §2.2].
 
         ``search_pattern``: 0 = msisdn starts with ``pattern``, 1 = contains, 2 = ends with.
         """
@@ -456,7 +456,7 @@ class NumbersApi:
         )
 
     def link(self, msisdn: str, app_id: str, country: str | None = None) -> None:
-        """Route a number's inbound calls and messages to application ``app_id`` (section 2.3).
+        """Route a number's inbound calls and messages to application ``app_id`` [api-notes §2.3].
 
         The number is looked up among the owned numbers first: that catches a number this
         account does not own before anything changes, and gives the settings to keep
@@ -475,14 +475,14 @@ class NumbersApi:
 
         Like :meth:`link`, it looks the number up and re-sends what it had (``moHttpUrl``,
         ``voiceStatusCallback``, ``moSmppSysType``, a ``sip``/``tel`` voice callback) without
-        ``app_id``: ``/number/update`` replaces the routing as a whole (section 2.3, the CLI's
+        ``app_id``: ``/number/update`` replaces the routing as a whole ([api-notes §2.3], the CLI's
         unlink), so a bare ``country`` + ``msisdn`` would clear those too.
         """
         owned, where = self._owned(msisdn, country, [])
         self._update({"country": where, "msisdn": owned.msisdn, **owned.routing_form()}, "unlink")
 
     def update(self, msisdn: str, country: str | None = None, **routing: str) -> None:
-        """Set a number's routing to exactly ``routing`` (``POST /number/update``, section 2.3).
+        """Set a number's routing to exactly ``routing`` (``/number/update``, [api-notes §2.3]).
 
         The API replaces the routing as a whole: a field left out is cleared. To change one
         setting and keep the others, start from the number's own
@@ -507,7 +507,7 @@ class NumbersApi:
         size: int = 10,
         index: int = 1,
     ) -> AvailableNumbersPage:
-        """Numbers available to buy in ``country`` (``GET /number/search``, section 2.3).
+        """Numbers available to buy in ``country`` (``GET /number/search``, [api-notes §2.3]).
 
         ``features`` is ``"SMS"``, ``"VOICE"``, ``"MMS"`` or a combination such as
         ``["SMS", "VOICE"]``; ``type`` is ``landline``, ``mobile-lvn`` or ``landline-toll-free``.
@@ -670,7 +670,7 @@ _PRIVATE_AS_PUBLIC = (
 def _refuse_private_public_key(data: object) -> None:
     """Refuse, before anything is sent, a private key given as ``keys.public_key``.
 
-    Vonage only needs the public half (section 1.6); a private key in the request would
+    Vonage only needs the public half [api-notes §1.6]; a private key in the request would
     cross the network and be stored by the server. The message never shows the key.
     """
     keys = data.get("keys") if isinstance(data, Mapping) else None
@@ -732,7 +732,7 @@ def _number_filters(
     if application_id is not None:
         params["application_id"] = application_id
     if has_application is not None:
-        # Lower-case words: the spec's boolean; the SDK's "True" is a quirk (section 6.1).
+        # Lower-case words: the spec's boolean; the SDK's "True" is a quirk [api-notes §6.1].
         params["has_application"] = "true" if has_application else "false"
     _pattern_params(pattern, search_pattern, params, problems)
     if problems:

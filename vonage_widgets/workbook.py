@@ -334,7 +334,7 @@ class Workbook:
         """Place a simulated inbound call to ``to`` (a linked number) and return its trace.
 
         The sandbox does what Vonage does: it requests the application's answer URL, runs
-        the NCCO and posts the events (reference section 3). ``options`` are
+        the NCCO and posts the events [api-notes §3]. ``options`` are
         :meth:`Sandbox.simulate_call`'s: ``dtmf``, ``speech``, ``answer_callee``, ...
         Works with a sandbox in this kernel and with the one ``vonage-widgets lab`` shares.
         """

@@ -11,8 +11,8 @@ and print the result. Private keys:
 * ``update --rotate-key`` does the same for a new pair on an existing application.
 
 ``update`` reads the application, writes the flags (or the file) over it and PUTs the whole
-document back, so capabilities and fields the models do not know are kept (section 1.7 of
-the API reference: an update replaces the application). Nothing changed: nothing is sent.
+document back, so capabilities and fields the models do not know are kept ([api-notes §1.7]:
+an update replaces the application). Nothing changed: nothing is sent.
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def run_create(args: argparse.Namespace) -> int:
         created = _send(lambda: target.client.applications.create(body), key_file)
         returned = created.keys.private_key if created.keys is not None else None
         if returned is not None and key_file is None:
-            # Vonage made the pair after all: its private key is shown this once (section 1.6).
+            # Vonage made the pair after all: its private key is shown this once [api-notes §1.6].
             path = explicit or target.keys_dir / _key_file_name(created.name, None, returned)
             key_file = save_private_key(returned, path, overwrite=args.force)
     app = _without_private_key(created)

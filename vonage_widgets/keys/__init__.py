@@ -12,7 +12,7 @@ Jobs that share one concern, keys and the tokens made from them, one private mod
   application form, the workbook and application config files.
 * **Application JWTs** (``_jwt``; RS256, [api-notes §4]): :func:`mint_jwt` and
   :func:`decode_jwt`, interchangeable with the official ``vonage_jwt`` package.
-* **Signed webhooks** (``_signed``; HS256 with the account's signature secret, section 3.6):
+* **Signed webhooks** (``_signed``; HS256 with the account's signature secret, [api-notes §3.6]):
   :func:`payload_hash`, :func:`sign_webhook` (what the sandbox sends) and
   :func:`verify_signed_webhook` (what a webhook server checks). Both kinds of token share
   the plumbing in ``_tokens``.

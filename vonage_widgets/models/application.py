@@ -1,7 +1,7 @@
 """Application API v2 bodies as pydantic models: the one source of truth for shape and limits.
 
 Every name, enum and range the Application API documents lives here, once, as a field
-constraint [api-notes §1]; the catalog (``models.catalog``), the form, the tables and the
+constraint [api-notes §1.5]; the catalog (``models.catalog``), the form, the tables and the
 sandbox read them from these classes. Field names are the wire names.
 
 Output policy (why bodies round-trip exactly): nothing is default-filled on output. A field

@@ -1,7 +1,7 @@
 """The spec's rules for ``video``, ``meetings`` and ``network_apis`` [api-notes §1.5.4].
 
 Vonage's spec 2.4.1 documents these three capabilities, but the official SDKs do not model
-them (reference 1.5.6) and no recorded response shows one. So the models check them against
+them [api-notes §1.5.4] and no recorded response shows one. So the models check them against
 exactly what the spec writes down (JSON types, the one enum) and nothing stricter, and
 :class:`~vonage_widgets.models.application.Capabilities` keeps each one as the JSON it was
 sent, unknown keys and ``null`` values included: a body still round-trips byte for byte, and
@@ -13,7 +13,7 @@ every reader of unknown capabilities (tables, form, CLI) keeps working. Decision
 * Meetings webhooks are POST only, under both spellings of 2.4.1: ``recording_changed``,
   ``room_changed``, ``session_changed`` (create request and response) and ``recording_url``,
   ``rooms_url``, ``sessions_url`` (update request), a CONFLICT noted in reference 1.5.6.
-* A video webhook may carry ``secret`` (a string): the Vonage CLI sends one (reference 1.5.6).
+* A video webhook may carry ``secret`` (a string): the Vonage CLI sends one [api-notes §1.5.4].
 
 :class:`ExtraCapabilities` lists the three; the catalog describes them as
 ``EXTRA_CAPABILITIES`` (not in ``CAPABILITIES``, which drives the form and the tables).

@@ -144,7 +144,7 @@ class OwnedNumber(WireModel):
         "messagesCallbackType",
         "messagesCallbackValue",
     )
-    """The form fields of ``POST /number/update`` besides country and msisdn (section 2.3)."""
+    """The form fields of ``POST /number/update`` besides country and msisdn [api-notes §2.3]."""
 
     KEPT_SETTINGS: ClassVar[tuple[str, ...]] = ("moHttpUrl", "moSmppSysType", "voiceStatusCallback")
     """Settings :meth:`routing_form` carries over unchanged, whatever happens to the link."""

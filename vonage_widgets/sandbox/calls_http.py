@@ -195,7 +195,7 @@ def make_signer(secret: str, *, api_key: str, application_id: str) -> Signer:
 def encode_query(payload: Mapping[str, Any]) -> dict[str, str]:
     """A payload as GET query parameters: text as is, objects and arrays as compact JSON.
 
-    How Vonage encodes objects in a query is undocumented (reference section 8, item 7):
+    How Vonage encodes objects in a query is undocumented [api-notes §3.2]:
     compact JSON is what the webhook server reads back (``original_request``, ``custom_data``).
     """
     query: dict[str, str] = {}

@@ -46,7 +46,7 @@ class AnswerRequest:
         """Build from GET query parameters or a POST JSON body (both are flat mappings).
 
         ``custom_data`` is an object in a POST body; how Vonage encodes it in a GET query is
-        not documented (reference section 8, item 7), so a query value that parses as a JSON
+        not documented [api-notes §3.2], so a query value that parses as a JSON
         object is decoded and anything else is kept as the string it arrived as (including
         what :func:`vonage_widgets._json.loads` refuses: nesting deeper than 100 levels,
         huge numbers, ``NaN``, lone surrogates).
