@@ -42,6 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy vonage_widgets benchmarks
+	$(BIN)/lint-imports --no-cache
 
 unit: $(STAMP)
 	$(PRIVATE_TMP) $(BIN)/pytest tests --ignore=tests/ui --ignore=tests/wheel
@@ -71,4 +72,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache

@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, str] = {
     "form": "benchmarks.form",
     "tables": "benchmarks.tables",
     "jwt": "benchmarks.jwt_minting",
+    "voice": "benchmarks.voice_api",
     "ncco": "benchmarks.ncco_validation",
     "notebooks": "benchmarks.notebooks",
 }

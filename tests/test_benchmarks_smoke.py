@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[int, set[str]]] = {
     "form": (2, {"ms"}),
     "tables": (4, {"ms", "MiB"}),
     "jwt": (3, {"tokens/s"}),
+    "voice": (3, {"tokens/s", "calls/s", "req/s"}),
     "ncco": (2, {"NCCOs/s"}),
 }
 

@@ -14,7 +14,7 @@ from vonage_widgets.keys import payload_hash, verify_signed_webhook
 from vonage_widgets.models import forward_to_phone, ivr_menu
 from vonage_widgets.sandbox import Sandbox
 from vonage_widgets.sandbox.calls import DEFAULT_SIGNATURE_SECRET
-from vonage_widgets.sandbox.calls_trace import CallTrace
+from vonage_widgets.voice.trace import CallTrace
 from vonage_widgets.webhooks import WebhookServer
 
 DESTINATION = "447700900001"

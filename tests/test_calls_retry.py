@@ -19,7 +19,7 @@ from tests.calls_helpers import (
     voice_app,
 )
 from vonage_widgets.sandbox import Sandbox
-from vonage_widgets.sandbox.calls_trace import CallTrace
+from vonage_widgets.voice.trace import CallTrace
 
 FALLBACK_NCCO = [{"action": "talk", "text": "Sorry, our main line is busy."}]
 

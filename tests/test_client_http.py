@@ -18,7 +18,7 @@ from tests.client_helpers import (
     example,
     json_reply,
 )
-from vonage_widgets._http import (
+from vonage_widgets.client._http import (
     HttpSession,
     RetryPolicy,
     display_url,

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-import vonage_widgets.client as client_module
 from tests.client_helpers import Recorder, json_reply, query
 from tests.test_client_applications import account_of, client_for, hal_page
 from tests.test_client_numbers import client_for as numbers_client_for
@@ -222,13 +221,13 @@ def test_reading_a_page_pauses_the_collector_even_in_iter_all(
     # Decoding a page only builds objects that live until the page is read; the pause ends
     # before the caller's code runs (the test above).
     paused_while_reading: list[bool] = []
-    read_page = client_module.ApplicationPage.from_api
+    read_page = ApplicationPage.from_api
 
     def recording_from_api(data: object) -> ApplicationPage:
         paused_while_reading.append(not gc.isenabled())
         return read_page(data)
 
-    monkeypatch.setattr(client_module.ApplicationPage, "from_api", recording_from_api)
+    monkeypatch.setattr(ApplicationPage, "from_api", recording_from_api)
     with client_for(account_of(9)) as client:
         assert len(list(client.applications.iter_all(page_size=2))) == 9
     assert paused_while_reading == [True] * 5

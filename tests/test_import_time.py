@@ -27,7 +27,9 @@ from tests.fresh_python import fresh_python, fresh_python_race
 
 REPO = Path(__file__).resolve().parent.parent
 
-NCCO_MODEL_MODULES = ("ncco_base", "ncco_endpoints", "ncco_speech", "ncco_prompts", "ncco_actions")
+NCCO_MODEL_MODULES = tuple(
+    f"ncco/{name}" for name in ("base", "endpoints", "speech", "prompts", "actions")
+)
 # Modules of pydantic models whose annotations must stay evaluated (see ``models``' docstring).
 EVALUATED_ANNOTATIONS = (
     *NCCO_MODEL_MODULES,
@@ -42,7 +44,7 @@ EVALUATED_ANNOTATIONS = (
 def test_importing_the_ncco_models_builds_no_validator_and_loads_no_difflib() -> None:
     found = fresh_python(
         "import json, sys\n"
-        "import vonage_widgets.models.ncco\n"
+        "from vonage_widgets.models.ncco import *  # every public name: all the models\n"
         "from pydantic import BaseModel\n"
         "classes = [c for m in list(sys.modules.values())\n"
         "           if getattr(m, '__name__', '').startswith('vonage_widgets.models.ncco')\n"
@@ -92,8 +94,9 @@ def test_ncco_models_built_on_first_use_emit_the_same_json() -> None:
 def test_model_modules_evaluate_their_annotations_once(module: str) -> None:
     source = (REPO / "vonage_widgets" / "models" / f"{module}.py").read_text(encoding="utf-8")
     assert "from __future__ import annotations\n" not in source
-    loaded = importlib.import_module(f"vonage_widgets.models.{module}")
-    assert loaded.__name__.endswith(module)
+    name = module.replace("/", ".")
+    loaded = importlib.import_module(f"vonage_widgets.models.{name}")
+    assert loaded.__name__.endswith(name)
 
 
 def test_capabilities_names_the_extra_capabilities_it_checks() -> None:
@@ -109,13 +112,14 @@ def test_capabilities_names_the_extra_capabilities_it_checks() -> None:
 # webhook's default timeouts, the problem-details model only for an error body: all at first
 # use. At import it needs one number, the NCCO size limit (MAX_RESPONSE_BYTES derives from it).
 NCCO_MODELS = tuple(
-    f"vonage_widgets.models.{name}" for name in ("ncco", *NCCO_MODEL_MODULES, "ncco_validate")
+    f"vonage_widgets.models.{name.replace('/', '.')}"
+    for name in (*NCCO_MODEL_MODULES, "ncco/validate", "ncco/builder")
 )
 SANDBOX_DEFERRED = (
     *NCCO_MODELS,
     "vonage_widgets.models.catalog",
     "vonage_widgets.models.problem",
-    "vonage_widgets.sandbox.calls_runner",
+    "vonage_widgets.voice.runner",
 )
 
 
@@ -129,31 +133,34 @@ def _loaded_by(code: str) -> list[str]:
     ("module", "deferred"),
     [
         ("vonage_widgets.sandbox", SANDBOX_DEFERRED),
-        ("vonage_widgets.workbook", (*NCCO_MODELS, "vonage_widgets.sandbox.calls_runner")),
+        ("vonage_widgets.workbook", (*NCCO_MODELS, "vonage_widgets.voice.runner")),
     ],
 )
 def test_importing_the_sandbox_loads_no_ncco_model(module: str, deferred: tuple[str, ...]) -> None:
     loaded = _loaded_by(f"import {module}")
     assert [name for name in deferred if name in loaded] == []
-    assert "vonage_widgets.models.ncco_limits" in loaded  # light: the limit, no models
+    assert "vonage_widgets.models.ncco.limits" in loaded  # light: the limit, no models
 
 
 def test_the_sandbox_reads_the_ncco_size_limit_from_the_models() -> None:
-    from vonage_widgets.models import ncco, ncco_limits
-    from vonage_widgets.sandbox import calls_http
+    from vonage_widgets.models import ncco
+    from vonage_widgets.models.ncco import limits as ncco_limits
+    from vonage_widgets.voice import http as voice_http
 
     assert ncco.MAX_NCCO_BYTES == ncco_limits.MAX_NCCO_BYTES == 512 * 1024
     assert ncco.MAX_NCCO_ACTIONS == ncco_limits.MAX_NCCO_ACTIONS == 100
-    assert calls_http.MAX_RESPONSE_BYTES == ncco_limits.MAX_NCCO_BYTES + 64 * 1024
+    assert voice_http.MAX_RESPONSE_BYTES == ncco_limits.MAX_NCCO_BYTES + 64 * 1024
 
 
 def test_ncco_limits_loads_nothing_else_of_ours_nor_pydantic() -> None:
     # A package import runs vonage_widgets/__init__ (errors, redact) and models/__init__
     # (the application models, pydantic): so compare against importing the package alone.
     before = set(_loaded_by("import vonage_widgets.models"))
-    after = set(_loaded_by("import vonage_widgets.models.ncco_limits"))
-    assert after - before == {"vonage_widgets.models.ncco_limits"}
-    source = (REPO / "vonage_widgets" / "models" / "ncco_limits.py").read_text(encoding="utf-8")
+    after = set(_loaded_by("import vonage_widgets.models.ncco.limits"))
+    # The NCCO package's own __init__ only sets up its lazy names (with the loader that the
+    # models package has already loaded).
+    assert after - before == {"vonage_widgets.models.ncco", "vonage_widgets.models.ncco.limits"}
+    source = (REPO / "vonage_widgets" / "models" / "ncco" / "limits.py").read_text(encoding="utf-8")
     imports = (ast.Import, ast.ImportFrom)
     assert not [node for node in ast.walk(ast.parse(source)) if isinstance(node, imports)]
 

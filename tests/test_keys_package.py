@@ -14,11 +14,14 @@ PUBLIC_NAMES = {
     "JWT_TTL_DEFAULT",
     "JWT_TTL_MAX",
     "JWT_TTL_MIN",
+    "JwtRefused",
     "KEY_FILE_SUFFIX",
     "MIN_RSA_KEY_BITS",
     "KeyPair",
     "PrivateKeySource",
     "PublicKeySource",
+    "VerifiedJwt",
+    "acl_allows",
     "client_sdk_acl",
     "decode_jwt",
     "fingerprint",
@@ -33,6 +36,7 @@ PUBLIC_NAMES = {
     "safe_name",
     "save_private_key",
     "sign_webhook",
+    "verify_application_jwt",
     "verify_signed_webhook",
 }
 
@@ -44,7 +48,7 @@ def test_all_lists_exactly_the_public_names_and_each_resolves() -> None:
         assert getattr(keys, name) is not None, name
 
 
-@pytest.mark.parametrize("module", ["_pem", "_files", "_jwt", "_signed", "_tokens"])
+@pytest.mark.parametrize("module", ["_pem", "_files", "_jwt", "_signed", "_tokens", "_verify"])
 def test_each_part_lists_only_names_it_has(module: str) -> None:
     part = importlib.import_module(f"vonage_widgets.keys.{module}")
     assert part.__all__, module

@@ -578,7 +578,7 @@ def _fixed_pair(monkeypatch: pytest.MonkeyPatch, where: str) -> KeyPair:
 def test_workbook_never_overwrites_a_key_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pair = _fixed_pair(monkeypatch, "vonage_widgets.workbook.generate_key_pair")
+    pair = _fixed_pair(monkeypatch, "vonage_widgets.keys.generate_key_pair")
     with Sandbox() as running, Workbook(sandbox=running, home=tmp_path) as wb:
         target = wb.keys_dir / key_file_name("mine", pair.public_pem)
         target.write_text("precious")

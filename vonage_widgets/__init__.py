@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from vonage_widgets._version import __version__
 from vonage_widgets.errors import (
     ApiError,
     AuthenticationError,
@@ -31,8 +32,6 @@ from vonage_widgets.errors import (
     WebhookSignatureError,
 )
 from vonage_widgets.redact import mask, redact
-
-__version__ = "0.1.0"
 
 # name -> module that defines it; loaded on first access.
 _LAZY: dict[str, str] = {

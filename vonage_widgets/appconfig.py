@@ -19,22 +19,20 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import SecretStr
-
 from vonage_widgets._json import load_file
-from vonage_widgets.errors import FieldError, KeyHandlingError, ValidationError
-from vonage_widgets.keys import key_file_name, save_private_key
+from vonage_widgets.appwrite import keep_returned_key, key_file_target, returned_key_file
+from vonage_widgets.errors import FieldError, UnsavedKeyError, ValidationError
 from vonage_widgets.models import Application, validate_application
 
 if TYPE_CHECKING:
-    from vonage_widgets.client import VonageClient
+    from vonage_widgets.client import ApiClient
 
 __all__ = [
     "PRIVATE_KEY_IN_FILE",
-    "UnsavedKeyError",
+    "UnsavedKeyError",  # kept here for existing imports: it lives in vonage_widgets.errors
     "apply_application_file",
     "export_application",
-    "key_file_target",
+    "key_file_target",  # likewise, from vonage_widgets.appwrite
     "load_application_file",
 ]
 
@@ -43,54 +41,6 @@ PRIVATE_KEY_IN_FILE = (
     "and remove it from here"
 )
 """Why a file with ``keys.private_key`` is refused (a config file gets shared; a key must not)."""
-
-
-class UnsavedKeyError(KeyHandlingError):
-    """An application was created but its one-time private key could not be saved.
-
-    Vonage returns a key pair it generated only once, in the create answer: losing it
-    means making a new key for the application. So this error keeps the key (a
-    :class:`~pydantic.SecretStr`, never shown) and :meth:`retry_save` writes it elsewhere.
-    ``application`` is the created application without its private key.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        application: Application,
-        private_key: SecretStr,
-        default_path: Path,
-    ) -> None:
-        super().__init__(message)
-        self.application = application
-        self.private_key: SecretStr | None = private_key
-        self.default_path = default_path
-
-    def retry_save(self, path: str | os.PathLike[str] | None = None) -> Path:
-        """Save the kept key to ``path`` (a file or a folder; default: where it failed).
-
-        Returns the file (mode 0600); raises KeyHandlingError when it cannot be saved, and
-        then the key is still kept here. After a save the key is dropped from memory.
-        """
-        if self.private_key is None:
-            raise KeyHandlingError("the private key was already saved; nothing left to save")
-        public = self.application.keys.public_key if self.application.keys is not None else None
-        target = key_file_target(path, self.default_path, self.application.name, public)
-        saved = save_private_key(self.private_key, target)
-        self.private_key = None
-        return saved
-
-
-def key_file_target(
-    path: str | os.PathLike[str] | None, default: Path, name: str, public_pem: str | None
-) -> Path:
-    """Where to save a key: ``default`` when ``path`` is None, inside ``path`` when it is a
-    folder (the usual ``<name>-<id>.key`` file name), else ``path`` itself."""
-    if path is None:
-        return default
-    target = Path(path).expanduser()
-    return target / key_file_name(name, public_pem) if target.is_dir() else target
 
 
 def export_application(
@@ -142,7 +92,7 @@ def load_application_file(path: str | os.PathLike[str]) -> Application:
 
 
 def apply_application_file(
-    client: VonageClient,
+    client: ApiClient,
     path: str | os.PathLike[str],
     *,
     keys_dir: str | os.PathLike[str] | None = None,
@@ -165,22 +115,14 @@ def apply_application_file(
     api = client.applications
     target = app.id or _id_for_name(api.list_all(), app.name, path)
     result = api.update(target, body) if target else api.create(body)
-    private = result.keys.private_key if result.keys is not None else None
-    if private is not None and keys_dir is not None:
-        key_file = _new_key_file(Path(keys_dir), result)
-        try:
-            save_private_key(private, key_file)
-        except KeyHandlingError as error:
-            clean = Application.from_api(result.to_dict())  # the key lives only in the error
-            raise UnsavedKeyError(
-                f"application {result.name!r} was created (id {result.id}), but its private "
-                f"key was not saved: {error} Vonage returns this key only once, so it is kept "
-                "in this error: call error.retry_save(path) with a file or folder you can "
-                "write to.",
-                application=clean,
-                private_key=private,
-                default_path=key_file,
-            ) from None
+    folder = Path(keys_dir) if keys_dir is not None else None
+    returned = keep_returned_key(
+        result,
+        None if folder is None else lambda app: returned_key_file(folder, app),
+        kept_in="in this error: call error.retry_save(path)",
+    )
+    if returned.unsaved is not None:
+        raise returned.unsaved from None
     return result
 
 
@@ -202,8 +144,3 @@ def _id_for_name(apps: list[Application], name: str, path: str | os.PathLike[str
             [FieldError("id", message)], subject=f"application file {str(path)!r}"
         )
     return matches[0].id if matches else None
-
-
-def _new_key_file(folder: Path, app: Application) -> Path:
-    public = app.keys.public_key if app.keys is not None else None
-    return folder / key_file_name(app.name, public)

@@ -8,7 +8,7 @@ machine can reach (a local :class:`~vonage_widgets.webhooks.WebhookServer`, a tu
 deployed server) and needs no sandbox.
 
 It judges responses with the same code as the sandbox's call simulator
-(:mod:`vonage_widgets.sandbox.calls_http`), so "passes the check" and "answers a simulated
+(:mod:`vonage_widgets.voice.http`), so "passes the check" and "answers a simulated
 call" mean the same thing [api-notes §3.4]. Note that the event URL receives one sample
 ``started`` event (ids ``aaaaaaaa-...``) and the fallback URL a sample fallback request.
 """
@@ -22,7 +22,8 @@ import pandas as pd
 
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models import Application
-from vonage_widgets.sandbox.calls_http import (
+from vonage_widgets.tables.events import records_table
+from vonage_widgets.voice.http import (
     Attempt,
     Expect,
     WebhookTarget,
@@ -210,4 +211,4 @@ def check_webhooks(
             payload, expect = _payload(name, answer.url if answer else "")
             attempt = send(client, target, payload, expect=expect, signer=signer)
             rows.append(_row(name, target, attempt, expect))
-    return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+    return records_table(rows, CHECK_COLUMNS)

@@ -6,6 +6,7 @@ notebook can catch one class. The tree::
     VonageWidgetsError
     ├── ValidationError          bad input: a form field, an API body, an NCCO, a file
     ├── KeyHandlingError         a private or public key that cannot be read, saved or matched
+    │   └── UnsavedKeyError      an application was created; its one-time key is not saved yet
     ├── WebhookSignatureError    a signed webhook whose JWT or payload hash does not verify
     ├── TransportError           the request never got an HTTP answer
     │   ├── ConnectError         connection refused or reset
@@ -25,9 +26,16 @@ before it reaches an exception, and API bodies are shown only as their RFC 7807 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # names for annotations only: this module imports nothing of ours
+    from pydantic import SecretStr
+
+    from vonage_widgets.models import Application
 
 __all__ = [
     "ApiError",
@@ -43,6 +51,7 @@ __all__ = [
     "RequestTimeout",
     "ServerError",
     "TransportError",
+    "UnsavedKeyError",
     "ValidationError",
     "VonageWidgetsError",
     "WebhookSignatureError",
@@ -92,6 +101,51 @@ class ValidationError(VonageWidgetsError, ValueError):
 
 class KeyHandlingError(VonageWidgetsError):
     """A key could not be loaded, parsed, saved or matched. The message never shows the key."""
+
+
+KeySaver = Callable[["SecretStr", "str | os.PathLike[str] | None"], Path]
+"""Saves a private key to a file or folder (``None``: the default file); returns the file."""
+
+
+class UnsavedKeyError(KeyHandlingError):
+    """An application was created but its one-time private key could not be saved.
+
+    Vonage returns a key pair it generated only once, in the create answer: losing it
+    means making a new key for the application. So this error keeps the key (a
+    :class:`~pydantic.SecretStr`, never shown) and :meth:`retry_save` writes it elsewhere.
+    ``application`` is the created application without its private key; ``default_path``
+    is the file that could not be written. Made by :mod:`vonage_widgets.appwrite`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        application: Application,
+        private_key: SecretStr,
+        default_path: Path,
+        save: KeySaver,
+        reason: KeyHandlingError | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.application = application
+        self.private_key: SecretStr | None = private_key
+        self.default_path = default_path
+        self.reason = reason
+        """Why the first save failed (the error :func:`save_private_key` raised)."""
+        self._save = save
+
+    def retry_save(self, path: str | os.PathLike[str] | None = None) -> Path:
+        """Save the kept key to ``path`` (a file or a folder; default: where it failed).
+
+        Returns the file (mode 0600); raises KeyHandlingError when it cannot be saved, and
+        then the key is still kept here. After a save the key is dropped from memory.
+        """
+        if self.private_key is None:
+            raise KeyHandlingError("the private key was already saved; nothing left to save")
+        saved = self._save(self.private_key, path)
+        self.private_key = None
+        return saved
 
 
 class WebhookSignatureError(VonageWidgetsError):

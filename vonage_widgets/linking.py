@@ -22,17 +22,18 @@ what happened to each. What the existing tools get wrong and this module does in
   through the client's public ``numbers.update`` with the number as it was just looked up.
 
 The client is passed in (``VonageClient`` or anything with the same ``numbers`` and
-``applications`` calls); this module imports models, tables and errors only.
+``applications`` calls); this module imports models, tables, errors and the client's Protocol only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
+from vonage_widgets.client.protocol import ApiClient
 from vonage_widgets.errors import (
     AuthenticationError,
     FieldError,
@@ -46,7 +47,7 @@ from vonage_widgets.errors import (
 )
 from vonage_widgets.models import Application, OwnedNumber, validate_country, validate_msisdn
 from vonage_widgets.redact import redact
-from vonage_widgets.tables import UNKNOWN_APPLICATION, linked_application_id
+from vonage_widgets.tables import UNKNOWN_APPLICATION, typed_frame
 
 __all__ = [
     "ALREADY_LINKED",
@@ -108,47 +109,8 @@ NumberRef = str | OwnedNumber | tuple[str, str]
 _VOICE_FORWARDING = OwnedNumber.FORWARDING_TYPES  # voice callback types that win over the app
 
 
-class _NumbersCalls(Protocol):
-    def iter(
-        self,
-        *,
-        country: str | None = None,
-        application_id: str | None = None,
-        has_application: bool | None = None,
-        pattern: str | None = None,
-        search_pattern: int | None = None,
-        size: int = ...,
-    ) -> Iterator[OwnedNumber]: ...
-    def list_all(
-        self,
-        progress: ProgressCallback | None = None,
-        *,
-        country: str | None = None,
-        application_id: str | None = None,
-        has_application: bool | None = None,
-        pattern: str | None = None,
-        search_pattern: int | None = None,
-        size: int = ...,
-    ) -> list[OwnedNumber]: ...
-    def update(self, msisdn: str, country: str | None = None, **routing: str) -> None: ...
-
-
-class _ApplicationCalls(Protocol):
-    def get(self, application_id: str) -> Application: ...
-
-
-class LinkingClient(Protocol):
-    """What linking needs from a client: ``VonageClient`` has it."""
-
-    @property
-    def numbers(self) -> _NumbersCalls:
-        """The Numbers API calls."""
-        ...
-
-    @property
-    def applications(self) -> _ApplicationCalls:
-        """The Application API calls."""
-        ...
+LinkingClient = ApiClient
+"""What linking needs from a client: ``VonageClient`` has it (:class:`ApiClient`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -498,7 +460,7 @@ def _link_one(
     names: _ApplicationNames,
 ) -> None:
     app_id = target.id or ""
-    previous = linked_application_id(number)
+    previous = number.linked_application_id
     row.previous_app_id = previous
     row.action = "relink" if previous not in (None, app_id) else "link"
     if previous == app_id:
@@ -530,7 +492,7 @@ def _link_one(
 def _unlink_one(
     client: LinkingClient, number: OwnedNumber, row: _Row, names: _ApplicationNames
 ) -> None:
-    previous = linked_application_id(number)
+    previous = number.linked_application_id
     row.previous_app_id = previous
     if previous is None:
         row.outcome = NOT_LINKED
@@ -585,7 +547,4 @@ def _explain_numbers_error(error: NumbersError, number: str, app_id: str | None)
 
 
 def _frame(rows: list[_Row]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(
-        [row.as_tuple() for row in rows], columns=list(RESULT_COLUMNS)
-    )
-    return frame.astype(dict(RESULT_COLUMNS))
+    return typed_frame([row.as_tuple() for row in rows], RESULT_COLUMNS)

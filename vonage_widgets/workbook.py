@@ -37,28 +37,29 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import SecretStr
 
 from vonage_widgets._paths import ENV_HOME, default_home
-from vonage_widgets.appconfig import (
-    UnsavedKeyError,
-    apply_application_file,
-    export_application,
-    key_file_target,
+from vonage_widgets.appconfig import apply_application_file, export_application
+from vonage_widgets.appwrite import (
+    keep_returned_key,
+    new_key_pair,
+    object_at,
+    place_webhooks,
+    returned_key_file,
+    send,
 )
 from vonage_widgets.client import VonageClient
 from vonage_widgets.errors import (
-    ApiError,
     FieldError,
     KeyHandlingError,
     NotFoundError,
+    UnsavedKeyError,
     ValidationError,
     VonageWidgetsError,
 )
 from vonage_widgets.keys import (
     fingerprint,
-    generate_key_pair,
     key_file_name,
     keys_match,
     public_key_pem,
-    save_private_key,
 )
 from vonage_widgets.models import Application, validate_application
 from vonage_widgets.sandbox import (
@@ -73,6 +74,7 @@ from vonage_widgets.sandbox import (
 )
 
 if TYPE_CHECKING:
+    from vonage_widgets.calling import PlacedCall
     from vonage_widgets.widgets import ApplicationForm
 
 __all__ = [
@@ -231,8 +233,7 @@ class Workbook:
         self._key_files: dict[str, Path] = {}  # public key fingerprint -> private key file
         self.unsaved_key: SecretStr | None = None
         """A one-time private key from Vonage not saved yet (see :meth:`retry_save_key`)."""
-        self._unsaved_key_for: Application | None = None  # the application it belongs to
-        self._unsaved_key_path: Path | None = None  # where saving it failed
+        self._unsaved: UnsavedKeyError | None = None  # keeps it, and saves it on retry
         self._closed = False
         self._stop_sandbox: weakref.finalize[Any, Any] | None = None
         self._remote_sandbox: tuple[str, str, str] | None = None
@@ -346,6 +347,55 @@ class Workbook:
         rule = "simulated calls need the sandbox; with the real API, call the number from a phone"
         raise ValidationError([FieldError("", rule)], subject="simulated call")
 
+    def call(
+        self,
+        to: str,
+        ncco: Any = None,
+        *,
+        from_: str | None = None,
+        answer_url: str | None = None,
+        event_url: str | None = None,
+        **options: Any,
+    ) -> PlacedCall:
+        """Make an outbound call as the current application, authenticated by its saved key.
+
+        Sends ``POST /v1/calls`` with a fresh RS256 JWT signed by the private key in
+        :attr:`key_path`, then reads the call back. Give ``ncco`` (actions, or an ``Ncco``)
+        or ``answer_url``. Without ``from_`` the call uses ``random_from_number`` (a number
+        linked to the application). Returns a :class:`~vonage_widgets.calling.PlacedCall`:
+        the record, the JWT's claims (never the key) and, on a sandbox, the call's trace.
+        """
+        from vonage_widgets.calling import PlacedCall, VoiceCalls, call_body, fetch_trace
+
+        app = self._current()
+        key = self.key_path
+        if key is None:
+            self.check_key()  # raises, saying where the key was looked for
+        assert key is not None
+        body = call_body(
+            to, ncco=ncco, answer_url=answer_url, from_=from_, event_url=event_url, **options
+        )
+        verify: Any = True
+        if self.sandbox is not None and self.sandbox.ca_file is not None:
+            verify = self.sandbox.ca_file
+        with VoiceCalls(self.url, str(app.id), key, verify=verify) as calls:
+            created = calls.create(body)
+            claims = dict(calls.last_claims)
+            record = calls.get(created["uuid"])
+        trace = None
+        if self.sandbox is not None:
+            trace = fetch_trace(
+                self.url,
+                created["uuid"],
+                api_key=self.sandbox.api_key,
+                api_secret=self.sandbox.api_secret,
+                verify=verify,
+            )
+        elif self._remote_sandbox is not None:
+            url, api_key, secret = self._remote_sandbox
+            trace = fetch_trace(url, created["uuid"], api_key=api_key, api_secret=secret)
+        return PlacedCall(created["uuid"], record, claims, trace, created)
+
     def display_path(self, path: str | os.PathLike[str]) -> str:
         """``path`` for people and saved notebooks: ``<home>/...`` inside the workbook home."""
         return _shown_path(Path(path), self.home)
@@ -449,7 +499,7 @@ class Workbook:
         lost; with ``generate_keys=False`` Vonage makes the pair and its one-time private key
         is saved the same way. The key file is then :attr:`key_path`. If saving that
         one-time key fails, the application still becomes current, the key is kept in
-        :attr:`unsaved_key` and :class:`~vonage_widgets.appconfig.UnsavedKeyError` says to
+        :attr:`unsaved_key` and :class:`~vonage_widgets.errors.UnsavedKeyError` says to
         call :meth:`retry_save_key`.
         """
         body = _create_body(name, answer_url, event_url, fallback_answer_url, capabilities, privacy)
@@ -458,33 +508,21 @@ class Workbook:
         if public_key is not None:
             body["keys"] = {"public_key": public_key_pem(public_key)}
         elif generate_keys:
-            pair = generate_key_pair()
-            key_file = save_private_key(pair.private_pem, self._key_file(name, pair.public_pem))
-            body["keys"] = {"public_key": pair.public_pem}
-        try:
-            created = self.client.applications.create(body)
-        except ApiError as error:
-            if key_file is not None and 400 <= error.status < 500:
-                key_file.unlink(missing_ok=True)  # refused for sure: the key belongs to nothing
-            raise
-        returned = created.keys.private_key if created.keys is not None else None
-        clean = Application.from_api(created.to_dict())  # no private key in the application
+            public, key_file = new_key_pair(lambda pair: self._key_file(name, pair.public_pem))
+            body["keys"] = {"public_key": public}
+        created = send(lambda: self.client.applications.create(body), key_file)
+        returned = keep_returned_key(
+            created,
+            lambda app: returned_key_file(self.keys_dir, app),
+            kept_in="in wb.unsaved_key (never shown): call wb.retry_save_key(path)",
+        )
+        clean = returned.application
         self.application = clean  # it exists at Vonage now, whatever happens to the key
-        if returned is not None:
-            target = self._key_file(name, None, returned)
-            try:
-                key_file = save_private_key(returned, target)
-            except KeyHandlingError as error:
-                self._keep_unsaved_key(returned, clean, target)
-                raise UnsavedKeyError(
-                    f"application {name!r} was created (id {clean.id}), but its private key "
-                    f"was not saved: {error} Vonage returns this key only once, so it is kept "
-                    "in wb.unsaved_key (never shown): call wb.retry_save_key(path) with a "
-                    "file or folder you can write to.",
-                    application=clean,
-                    private_key=returned,
-                    default_path=target,
-                ) from None
+        if returned.unsaved is not None:
+            self._unsaved = returned.unsaved
+            self.unsaved_key = returned.unsaved.private_key
+            raise returned.unsaved from None
+        key_file = returned.key_file or key_file
         if key_file is not None:
             self._remember_key_file(clean, key_file)
         return clean
@@ -496,19 +534,13 @@ class Workbook:
         file is 0600 and becomes the application's :attr:`key_path`; raises
         KeyHandlingError (the key still kept) when it cannot be saved either.
         """
-        key, app, default = self.unsaved_key, self._unsaved_key_for, self._unsaved_key_path
-        if key is None or app is None or default is None:
+        unsaved = self._unsaved
+        if unsaved is None or unsaved.private_key is None:
             raise KeyHandlingError("there is no unsaved private key to save")
-        public = app.keys.public_key if app.keys is not None else None
-        saved = save_private_key(key, key_file_target(path, default, app.name, public))
-        self._remember_key_file(app, saved)
-        self.unsaved_key = self._unsaved_key_for = self._unsaved_key_path = None
+        saved = unsaved.retry_save(path)
+        self._remember_key_file(unsaved.application, saved)
+        self._unsaved = self.unsaved_key = None
         return saved
-
-    def _keep_unsaved_key(self, key: SecretStr, app: Application, target: Path) -> None:
-        self.unsaved_key = key
-        self._unsaved_key_for = app
-        self._unsaved_key_path = target
 
     def _remember_key_file(self, app: Application, key_file: Path) -> None:
         if app.keys is not None and app.keys.public_key:
@@ -758,13 +790,8 @@ def _create_body(
     if hooks:
         # Merged into what ``capabilities`` says; a value of the wrong type is left for
         # validate_application to report by its path rather than silently replaced.
-        voice = caps.get("voice")
-        voice = caps["voice"] = {} if voice is None else voice
-        if isinstance(voice, dict):
-            webhooks = voice.get("webhooks")
-            webhooks = voice["webhooks"] = {} if webhooks is None else webhooks
-            if isinstance(webhooks, dict):
-                webhooks.update(hooks)
+        voice = object_at(caps, ("voice",))
+        place_webhooks(voice, hooks)
     if caps:
         body["capabilities"] = caps
     if privacy is not None:

@@ -34,7 +34,6 @@ from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwri
 from vonage_widgets.client import VonageClient
 from vonage_widgets.lab import plan_lab
 from vonage_widgets.sandbox import Sandbox
-from vonage_widgets.tables import linked_application_id
 
 __all__ = [
     "CHROMIUM_FLAGS",
@@ -208,7 +207,7 @@ class LabServer:
         """
         client = self.client()
         for number in client.numbers.list_all():
-            if linked_application_id(number):
+            if number.linked_application_id:
                 client.numbers.unlink(number.msisdn, number.country)
         for app in client.applications.list_all():
             if app.id:

@@ -2,7 +2,8 @@
 
 Commands, one module each: ``sandbox`` (run the emulator), ``lab`` (JupyterLab on the
 tutorials), ``apps`` (list/show/create/update/delete, link/unlink numbers), ``numbers``
-(list), ``ncco`` (validate a file), ``jwt`` (create/decode). Each module has a
+(list), ``ncco`` (validate a file), ``jwt`` (create/decode), ``calls``
+(create/list/show/hangup Voice API calls as an application). Each module has a
 ``register(subparsers)`` that adds its parser and sets ``handler(args) -> exit code``; add a
 command by writing one and listing it in :data:`_COMMANDS`. Heavy modules load inside the
 handlers.
@@ -19,7 +20,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from vonage_widgets.cli import apps, jwt, lab, ncco, numbers, sandbox
+from vonage_widgets.cli import apps, calls, jwt, lab, ncco, numbers, sandbox
 from vonage_widgets.cli._output import EXIT_CODES_HELP, report_error
 from vonage_widgets.errors import VonageWidgetsError
 
@@ -30,6 +31,7 @@ _COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]],
     numbers.register,
     ncco.register,
     jwt.register,
+    calls.register,
     lab.register,
     sandbox.register,
 )
@@ -46,7 +48,7 @@ state (in VONAGE_WIDGETS_HOME) carries over to the next command."""
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand registered."""
-    from vonage_widgets import __version__
+    from vonage_widgets._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="vonage-widgets",

@@ -9,7 +9,8 @@ judges them, so the CLI, the form and the sandbox always apply the same rules an
 names the wire path (plus the flag that set it).
 
 :func:`overlay` writes the given flags over a request body (wire names), leaving everything
-else, including capabilities the models do not know, exactly as it was.
+else, including capabilities the models do not know, exactly as it was; webhooks are written
+by :mod:`vonage_widgets.appwrite`, as for the form and the workbook.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from vonage_widgets.appwrite import REMOVE, object_at, overlay_webhook, place_webhooks
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models import CAPABILITIES, PRIVACY_SETTINGS, Range, SettingSpec, WebhookSpec
 
@@ -201,21 +203,51 @@ def overlay(body: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     for flag in given:
         value = getattr(args, flag.dest)
         if flag.kind == "privacy":
-            _object_at(result, ("privacy",))[flag.path[-1]] = value
+            object_at(result, ("privacy",))[flag.path[-1]] = value
         elif flag.kind == "capability":
             if value:
-                _object_at(result, flag.path)
+                object_at(result, flag.path)
             else:
-                _object_at(result, ("capabilities",)).pop(flag.path[-1], None)
+                object_at(result, ("capabilities",)).pop(flag.path[-1], None)
+    placed: set[tuple[str, ...]] = set()
     for flag in given:
         value = getattr(args, flag.dest)
-        if flag.kind == "address":
-            _set_address(result, flag, value, given)
-        elif flag.kind in ("method", "timeout", "setting"):
-            if flag.kind == "method" and isinstance(value, str):
-                value = value.strip().upper()  # "post" means POST; the model checks the rest
-            _object_at(result, flag.path[:-1])[flag.path[-1]] = value
+        if flag.webhook is not None:
+            hook_path = flag.path[:-1]
+            if hook_path not in placed:  # a webhook's flags are written together, once
+                placed.add(hook_path)
+                _write_webhook(result, hook_path, flag.webhook, given, args)
+        elif flag.kind == "setting":
+            object_at(result, flag.path[:-1])[flag.path[-1]] = value
     return result
+
+
+def _write_webhook(
+    body: dict[str, Any],
+    hook_path: tuple[str, ...],
+    spec: WebhookSpec,
+    given: Sequence[AppFlag],
+    args: argparse.Namespace,
+) -> None:
+    """Write the given flags of one webhook over it (``--x-url ''`` removes it)."""
+    fields: dict[str, Any] = {}
+    for flag in given:
+        if flag.path[:-1] != hook_path:
+            continue
+        value = getattr(args, flag.dest)
+        if flag.kind == "address":
+            value = value.strip() or REMOVE
+        elif flag.kind == "method" and isinstance(value, str):
+            value = value.strip().upper()  # "post" means POST; the model checks the rest
+        fields[flag.path[-1]] = value
+    hooks_path, name = hook_path[:-1], hook_path[-1]
+    capability = object_at(body, hooks_path[:-1])
+    loaded = capability.get("webhooks")
+    base = loaded.get(name) if isinstance(loaded, dict) else None
+    hook = overlay_webhook(
+        base if isinstance(base, dict) else None, fields, default_method=spec.default_method
+    )
+    place_webhooks(capability, {name: hook})
 
 
 def annotate(error: ValidationError, given: Sequence[AppFlag]) -> ValidationError:
@@ -264,36 +296,3 @@ def _check_conflicts(given: Iterable[AppFlag], args: argparse.Namespace) -> None
             )
     if problems:
         raise ValidationError(list(dict.fromkeys(problems)), subject="options")
-
-
-def _object_at(body: dict[str, Any], path: Sequence[str]) -> dict[str, Any]:
-    """The object at ``path``, creating empty ones on the way (a non-object is replaced only
-    when missing; one of the wrong type is left for validation to report)."""
-    node = body
-    for key in path:
-        child = node.get(key)
-        if child is None:
-            child = node[key] = {}
-        if not isinstance(child, dict):
-            return {}  # validation will name this path; writing into it would hide that
-        node = child
-    return node
-
-
-def _set_address(body: dict[str, Any], flag: AppFlag, value: str, given: Sequence[AppFlag]) -> None:
-    hook_path = flag.path[:-1]
-    hooks_path, name = hook_path[:-1], hook_path[-1]
-    if value == "":
-        hooks = _object_at(body, hooks_path)
-        hooks.pop(name, None)
-        if not hooks:
-            _object_at(body, hooks_path[:-1]).pop(hooks_path[-1], None)
-        return
-    hooks = _object_at(body, hooks_path)
-    is_new = not isinstance(hooks.get(name), dict)
-    hook = _object_at(body, hook_path)
-    hook["address"] = value.strip()
-    method_given = any(f.kind == "method" and f.path[:-1] == hook_path for f in given)
-    spec = flag.webhook
-    if is_new and not method_given and spec is not None and spec.default_method:
-        hook.setdefault("http_method", spec.default_method)

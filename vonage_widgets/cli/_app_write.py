@@ -18,15 +18,16 @@ an update replaces the application). Nothing changed: nothing is sent.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vonage_widgets._diff import changed_fields
 from vonage_widgets.cli._app_flags import add_app_flags, annotate, flags_given, overlay
+from vonage_widgets.cli._app_show import show_application
 from vonage_widgets.cli._output import EXIT_OK, note, print_json, stdout, usage_error
 from vonage_widgets.cli._target import open_target
-from vonage_widgets.errors import ApiError, FieldError, KeyHandlingError, ValidationError
+from vonage_widgets.errors import FieldError, KeyHandlingError, ValidationError
 
 if TYPE_CHECKING:
     from vonage_widgets.models import Application
@@ -79,7 +80,8 @@ def add_write_arguments(parser: argparse.ArgumentParser, *, creating: bool) -> N
 def run_create(args: argparse.Namespace) -> int:
     """Create an application from flags and/or a file; print it and the key file's path."""
     from vonage_widgets.appconfig import load_application_file
-    from vonage_widgets.keys import generate_key_pair, save_private_key
+    from vonage_widgets.appwrite import keep_returned_key, new_key_pair, returned_key_file, send
+    from vonage_widgets.keys import key_file_name
 
     body: dict[str, Any] = {}
     if args.from_file is not None:
@@ -111,18 +113,25 @@ def run_create(args: argparse.Namespace) -> int:
     explicit = _writable_key_path(args)
 
     with open_target(args) as target:
+        keys_dir = target.keys_dir
         key_file: Path | None = None
         if not own_key:
-            pair = generate_key_pair()
-            path = explicit or target.keys_dir / _key_file_name(body["name"], pair.public_pem)
-            key_file = save_private_key(pair.private_pem, path, overwrite=args.force)
-            body["keys"] = {"public_key": pair.public_pem}
-        created = _send(lambda: target.client.applications.create(body), key_file)
-        returned = created.keys.private_key if created.keys is not None else None
-        if returned is not None and key_file is None:
-            # Vonage made the pair after all: its private key is shown this once [api-notes §1.6].
-            path = explicit or target.keys_dir / _key_file_name(created.name, None, returned)
-            key_file = save_private_key(returned, path, overwrite=args.force)
+            public_pem, key_file = new_key_pair(
+                lambda pair: explicit or keys_dir / key_file_name(body["name"], pair.public_pem),
+                overwrite=args.force,
+            )
+            body["keys"] = {"public_key": public_pem}
+        created = send(lambda: target.client.applications.create(body), key_file, removed=_removed)
+        # Vonage made the pair after all: its private key is shown this once [api-notes §1.6].
+        returned = keep_returned_key(
+            created,
+            explicit or (lambda app: returned_key_file(keys_dir, app)),
+            kept_in="nowhere: this command ends here",
+            overwrite=args.force,
+        )
+        if returned.unsaved is not None and returned.unsaved.reason is not None:
+            raise returned.unsaved.reason
+        key_file = returned.key_file or key_file
     app = _without_private_key(created)
     if args.json:
         print_json({"application": app.to_dict(), "private_key_file": _shown(key_file)})
@@ -135,7 +144,7 @@ def run_create(args: argparse.Namespace) -> int:
             "the public key only. You need it to sign JWTs.\n"
         )
     out.write("\n")
-    _show(app)
+    show_application(app)
     return EXIT_OK
 
 
@@ -145,7 +154,8 @@ def run_create(args: argparse.Namespace) -> int:
 def run_update(args: argparse.Namespace) -> int:
     """Read the application, apply the flags or file, PUT it back whole; print what changed."""
     from vonage_widgets.appconfig import load_application_file
-    from vonage_widgets.keys import generate_key_pair, save_private_key
+    from vonage_widgets.appwrite import new_key_pair, send
+    from vonage_widgets.keys import key_file_name
     from vonage_widgets.models import validate_application
 
     public = _public_key(args)
@@ -169,6 +179,7 @@ def run_update(args: argparse.Namespace) -> int:
     explicit = _writable_key_path(args) if args.rotate_key else None
 
     with open_target(args) as target:
+        keys_dir = target.keys_dir
         current = target.client.applications.get(args.id)
         before = current.to_api()
         body = loaded.to_api() if loaded is not None else dict(before)
@@ -185,16 +196,19 @@ def run_update(args: argparse.Namespace) -> int:
             return _report_dry_run(args, current, changes)
         key_file = None
         if args.rotate_key:
-            pair = generate_key_pair()
-            path = explicit or target.keys_dir / _key_file_name(body["name"], pair.public_pem)
-            key_file = save_private_key(pair.private_pem, path, overwrite=args.force)
-            body["keys"] = {"public_key": pair.public_pem}
+            public_pem, key_file = new_key_pair(
+                lambda pair: explicit or keys_dir / key_file_name(body["name"], pair.public_pem),
+                overwrite=args.force,
+            )
+            body["keys"] = {"public_key": public_pem}
             changes = _changes(before, body)
         if not changes:
             note(f"No changes: application {current.name!r} ({current.id}) is already like that.")
             updated = current
         else:
-            updated = _send(lambda: target.client.applications.update(args.id, body), key_file)
+            updated = send(
+                lambda: target.client.applications.update(args.id, body), key_file, removed=_removed
+            )
     app = _without_private_key(validate_application(updated.to_dict()))
     if args.json:
         print_json(
@@ -215,7 +229,7 @@ def run_update(args: argparse.Namespace) -> int:
         )
     if changes or key_file is not None:
         out.write("\n")
-    _show(app)
+    show_application(app)
     return EXIT_OK
 
 
@@ -279,23 +293,8 @@ def _writable_key_path(args: argparse.Namespace) -> Path | None:
     return path
 
 
-def _key_file_name(name: str, public_pem: str | None, private: Any = None) -> str:
-    """The package's one key file name rule (``<safe-name>-<fingerprint>.key``), so the
-    workbook and the form find keys the CLI made."""
-    from vonage_widgets.keys import key_file_name, public_key_pem
-
-    return key_file_name(name, public_pem if public_pem is not None else public_key_pem(private))
-
-
-def _send(request: Callable[[], Application], key_file: Path | None) -> Application:
-    """Send; when the API refuses for sure (4xx), remove the key file made for the request."""
-    try:
-        return request()
-    except ApiError as error:
-        if key_file is not None and 400 <= error.status < 500:
-            key_file.unlink(missing_ok=True)
-            note(f"The request was refused, so the new key file {key_file} was removed.")
-        raise
+def _removed(key_file: Path) -> None:
+    note(f"The request was refused, so the new key file {key_file} was removed.")
 
 
 def _without_private_key(app: Application) -> Application:
@@ -335,9 +334,3 @@ def _print_changes(changes: list[tuple[str, Any, Any]]) -> None:
         shown_old = "(absent)" if old is None else repr(old) if isinstance(old, str) else old
         shown_new = "(absent)" if new is None else repr(new) if isinstance(new, str) else new
         out.write(f"  {path}: {shown_old} -> {shown_new}\n")
-
-
-def _show(app: Application) -> None:
-    from vonage_widgets.cli.apps import show_application
-
-    show_application(app)

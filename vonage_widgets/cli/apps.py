@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+from typing import Any, TypeAlias
 
 from vonage_widgets.cli import _app_write, numbers
+from vonage_widgets.cli._app_show import show_application
 from vonage_widgets.cli._output import (
     EXIT_CODES_HELP,
     EXIT_INVALID,
     EXIT_OK,
     add_json_argument,
     note,
-    print_fields,
     print_json,
     print_table,
     stdout,
@@ -28,16 +27,13 @@ from vonage_widgets.cli._output import (
 )
 from vonage_widgets.cli._target import add_target_argument, open_target
 
-if TYPE_CHECKING:
-    from vonage_widgets.models import Application
-
 __all__ = [
     "confirm",
     "register",
     "run_delete",
     "run_list",
     "run_show",
-    "show_application",
+    "show_application",  # lives in cli._app_show (shared with create and update)
     "stdin_is_terminal",
 ]
 
@@ -155,79 +151,6 @@ def run_show(args: argparse.Namespace) -> int:
     else:
         show_application(app)
     return EXIT_OK
-
-
-def show_application(app: Application, out: TextIO | None = None) -> None:
-    """An application as readable text: summary, settings, then the webhooks table."""
-    from vonage_widgets.models import PRIVACY_SETTINGS, capability_names
-    from vonage_widgets.tables import present_capabilities, webhooks_table
-
-    target = out or stdout()
-    known = set(capability_names())
-    names = [
-        n if n in known else f"{n} (not modelled; kept as is)" for n, _ in present_capabilities(app)
-    ]
-    improve_ai = app.privacy.improve_ai if app.privacy is not None else None
-    default = PRIVACY_SETTINGS[0].default if PRIVACY_SETTINGS else None
-    shown_ai = (
-        _yes_no(improve_ai) if improve_ai is not None else f"not set (Vonage: {_yes_no(default)})"
-    )
-    public = app.keys.public_key if app.keys is not None else None
-    print_fields(
-        [
-            ("Name", app.name),
-            ("ID", app.id),
-            ("Capabilities", ", ".join(names) or "(none)"),
-            ("Improve AI", shown_ai),
-            ("Public key", _key_label(public)),
-        ],
-        target,
-    )
-    capabilities = app.to_api().get("capabilities") or {}
-    settings = list(_settings(capabilities))
-    if settings:
-        target.write("\nSettings:\n")
-        print_fields([(f"  {path}", value) for path, value in settings], target)
-    hooks = webhooks_table([app])
-    if not hooks.empty:
-        target.write("\nWebhooks:\n")
-        columns = [
-            "capability",
-            "webhook",
-            "address",
-            "http_method",
-            "connect_timeout",
-            "socket_timeout",
-        ]
-        print_table(hooks[columns], target)
-
-
-def _yes_no(value: object) -> str:
-    return {True: "yes", False: "no"}.get(value, "-") if isinstance(value, bool) else "-"
-
-
-def _key_label(public: str | None) -> str:
-    if not public:
-        return "(none)"
-    from vonage_widgets.errors import VonageWidgetsError
-    from vonage_widgets.keys import fingerprint
-
-    try:
-        return fingerprint(public)
-    except VonageWidgetsError:
-        return "(set, but not a readable RSA public key)"
-
-
-def _settings(capabilities: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Every non-webhook leaf under ``capabilities`` by dotted path (webhooks have a table)."""
-    for key, value in capabilities.items():
-        if key == "webhooks" and prefix:
-            continue
-        path = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, Mapping) and value:
-            yield from _settings(value, path)
-        elif prefix or value != {}:
-            yield path, value if not isinstance(value, Mapping) else "{}"
 
 
 # -- delete -----------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the ``sandbox`` command."""
     parser = subparsers.add_parser(
         "sandbox",
-        help="run the local Vonage API sandbox (Application API v2 + Numbers API)",
+        help="run the local Vonage API sandbox (Application API v2, Numbers API, Voice API calls)",
         description="Run the local emulator of the Vonage Application API v2 and Numbers "
         "API in the foreground until Ctrl-C. Both APIs share one host: point a client's "
         "API host and REST host at the printed URL.",

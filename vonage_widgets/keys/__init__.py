@@ -16,6 +16,8 @@ Jobs that share one concern, keys and the tokens made from them, one private mod
   :func:`payload_hash`, :func:`sign_webhook` (what the sandbox sends) and
   :func:`verify_signed_webhook` (what a webhook server checks). Both kinds of token share
   the plumbing in ``_tokens``.
+* **Verifying application JWTs** (``_verify``): :func:`verify_application_jwt`, what a
+  Vonage API (the sandbox's Voice API) checks before serving a request.
 
 Decisions where Vonage's public material is silent (each is documented at its function):
 
@@ -58,6 +60,12 @@ from vonage_widgets.keys._pem import (
     public_key_pem,
 )
 from vonage_widgets.keys._signed import payload_hash, sign_webhook, verify_signed_webhook
+from vonage_widgets.keys._verify import (
+    JwtRefused,
+    VerifiedJwt,
+    acl_allows,
+    verify_application_jwt,
+)
 
 __all__ = [
     "JWT_TTL_DEFAULT",
@@ -65,9 +73,12 @@ __all__ = [
     "JWT_TTL_MIN",
     "KEY_FILE_SUFFIX",
     "MIN_RSA_KEY_BITS",
+    "JwtRefused",
     "KeyPair",
     "PrivateKeySource",
     "PublicKeySource",
+    "VerifiedJwt",
+    "acl_allows",
     "client_sdk_acl",
     "decode_jwt",
     "fingerprint",
@@ -82,5 +93,6 @@ __all__ = [
     "safe_name",
     "save_private_key",
     "sign_webhook",
+    "verify_application_jwt",
     "verify_signed_webhook",
 ]

@@ -156,6 +156,21 @@ class OwnedNumber(WireModel):
         """The number as the API lists it."""
         return self.to_wire()
 
+    @property
+    def linked_application_id(self) -> str | None:
+        """The id of the application this number is linked to, or ``None``.
+
+        ``app_id`` is the link [api-notes §2.3]; numbers linked the older way show it only as
+        ``voiceCallbackValue`` / ``messagesCallbackValue`` with the type ``app``.
+        """
+        if self.app_id:
+            return self.app_id
+        if self.voiceCallbackType == "app" and self.voiceCallbackValue:
+            return self.voiceCallbackValue
+        if self.messagesCallbackType == "app" and self.messagesCallbackValue:
+            return self.messagesCallbackValue
+        return None
+
     def routing_form(self, *, app_id: str | None = None) -> dict[str, str]:
         """The ``/number/update`` routing fields that keep this number's settings.
 

@@ -3,9 +3,9 @@
 :class:`CallSimulator` (exposed as ``Sandbox.simulate_call`` and ``POST /_sandbox/calls``)
 takes a call to one of the account's numbers, finds the application the number is linked to,
 requests its answer URL (then its fallback URL) under the retry rules of [api-notes §3.4],
-runs the NCCO (``calls_runner``) and posts the call's events, signed when the application
-asks for it [api-notes §3.6]. The result is a
-:class:`~vonage_widgets.sandbox.calls_trace.CallTrace`.
+runs the NCCO (:mod:`vonage_widgets.voice.runner`) and posts the call's events, signed when
+the application asks for it [api-notes §3.6].
+The result is a :class:`~vonage_widgets.voice.trace.CallTrace`.
 
 Decisions where Vonage's public material is silent (summed up in ``docs/architecture.md``):
 
@@ -35,18 +35,18 @@ from typing import NamedTuple
 
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models import Application, VoiceCapability, VoiceWebhooks, validate_msisdn
-from vonage_widgets.sandbox.calls_context import (
+from vonage_widgets.sandbox.ids import IdFactory
+from vonage_widgets.sandbox.numbers import SEED_NUMBERS
+from vonage_widgets.sandbox.store import Store
+from vonage_widgets.voice.context import (
     CallContext,
     CallLimits,
     CallOver,
     CallScript,
     LimitReached,
 )
-from vonage_widgets.sandbox.calls_http import WebhookTarget, make_signer, new_client
-from vonage_widgets.sandbox.calls_trace import CallTrace
-from vonage_widgets.sandbox.ids import IdFactory
-from vonage_widgets.sandbox.numbers import SEED_NUMBERS
-from vonage_widgets.sandbox.store import Store
+from vonage_widgets.voice.http import WebhookTarget, make_signer, new_client
+from vonage_widgets.voice.trace import CallTrace
 
 __all__ = [
     "DEFAULT_CALLER",
@@ -269,7 +269,7 @@ class CallSimulator:
 def _place(ctx: CallContext, region_url: str) -> None:
     """The call itself: events, answer, NCCO, hang-up (see the module docstring)."""
     # The runner loads the NCCO models: on the first simulated call, not with the sandbox.
-    from vonage_widgets.sandbox.calls_runner import NccoRunner
+    from vonage_widgets.voice.runner import NccoRunner
 
     trace, caller = ctx.trace, ctx.caller
     runner = NccoRunner(ctx)

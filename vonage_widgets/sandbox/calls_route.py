@@ -3,8 +3,8 @@
 A sandbox running in another process (the one ``vonage-widgets lab`` shares with every
 notebook kernel) is driven through this route: Basic auth with the account's API key and
 secret, a JSON body with ``simulate_call``'s arguments, and the
-:class:`~vonage_widgets.sandbox.calls_trace.CallTrace` back as JSON
-(:meth:`~vonage_widgets.sandbox.calls_trace.CallTrace.to_dict`). Refusals are RFC 7807
+:class:`~vonage_widgets.voice.trace.CallTrace` back as JSON
+(:meth:`~vonage_widgets.voice.trace.CallTrace.to_dict`). Refusals are RFC 7807
 bodies like the Application API's: 401 for bad credentials, 400 with ``invalid_parameters``
 for a call that cannot be placed.
 
@@ -30,8 +30,8 @@ from starlette.routing import Route
 from vonage_widgets._json import loads
 from vonage_widgets.errors import ApiError, FieldError, ValidationError
 from vonage_widgets.sandbox.calls import DEFAULT_CALLER, CallLimits, CallSimulator
-from vonage_widgets.sandbox.calls_trace import CallTrace
 from vonage_widgets.sandbox.problems import bad_request, problem
+from vonage_widgets.voice.trace import CallTrace
 
 __all__ = ["BODY_KEYS", "CALLS_PATH", "call_routes", "simulate_call_remote"]
 

@@ -27,6 +27,7 @@ from vonage_widgets.sandbox.ids import Clock, IdFactory
 from vonage_widgets.sandbox.store import Store
 from vonage_widgets.sandbox.tempdirs import temporary_folder
 from vonage_widgets.sandbox.tls import ensure_tls_files
+from vonage_widgets.sandbox.voice_api import voice_routes
 
 __all__ = ["DEFAULT_API_KEY", "DEFAULT_API_SECRET", "DEFAULT_DB_NAME", "Sandbox"]
 
@@ -159,7 +160,12 @@ class Sandbox:
                 certfile, keyfile = str(files.cert_file), str(files.key_file)
             calls = CallSimulator(store, self._accounts, self._signature_secrets, ids)
             server = BackgroundServer(
-                build_app(store, self._accounts, ids, extra_routes=call_routes(calls)),
+                build_app(
+                    store,
+                    self._accounts,
+                    ids,
+                    extra_routes=[*call_routes(calls), *voice_routes(calls)],
+                ),
                 host=self.host,
                 port=self.port,
                 ssl_certfile=certfile,

@@ -8,7 +8,7 @@ generated from the models' catalog, so they always match what the form and sandb
 
 from __future__ import annotations
 
-from vonage_widgets.tables._common import UNKNOWN_APPLICATION
+from vonage_widgets.tables._common import UNKNOWN_APPLICATION, typed_frame
 from vonage_widgets.tables.applications import (
     WEBHOOK_COLUMNS,
     capabilities_table,
@@ -44,6 +44,7 @@ __all__ = [
     "numbers_table",
     "present_capabilities",
     "styled",
+    "typed_frame",
     "webhooks_reference",
     "webhooks_table",
 ]

@@ -26,7 +26,6 @@ from vonage_widgets.models.application import Webhook
 from vonage_widgets.tables._common import TEXT, UNKNOWN_APPLICATION, sort_rows, typed_frame
 from vonage_widgets.tables._hosts import address_problem
 from vonage_widgets.tables.applications import present_capabilities, webhook_rows
-from vonage_widgets.tables.numbers import linked_application_id
 
 if TYPE_CHECKING:
     from vonage_widgets.models.application import Application
@@ -276,7 +275,7 @@ def _number_findings(numbers: Iterable[OwnedNumber], facts: pd.DataFrame) -> lis
     rows: list[tuple[Any, ...]] = []
     answered: set[str] = set()  # applications some number sends calls to
     for number in numbers:
-        linked = linked_application_id(number)
+        linked = number.linked_application_id
         if linked is None:
             continue
         path = f"numbers.{number.msisdn}"

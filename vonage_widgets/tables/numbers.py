@@ -30,16 +30,9 @@ NUMBER_COLUMNS: Mapping[str, str] = {
 def linked_application_id(number: OwnedNumber) -> str | None:
     """The id of the application ``number`` is linked to, or ``None``.
 
-    ``app_id`` is the link [api-notes §2.3]; numbers linked the older way show it only as
-    ``voiceCallbackValue`` / ``messagesCallbackValue`` with the type ``app``.
+    Kept for existing imports: the rule lives in :attr:`OwnedNumber.linked_application_id`.
     """
-    if number.app_id:
-        return number.app_id
-    if number.voiceCallbackType == "app" and number.voiceCallbackValue:
-        return number.voiceCallbackValue
-    if number.messagesCallbackType == "app" and number.messagesCallbackValue:
-        return number.messagesCallbackValue
-    return None
+    return number.linked_application_id
 
 
 def _voice_callback(number: OwnedNumber, linked: str | None) -> str | None:
@@ -67,7 +60,7 @@ def numbers_table(
         names = {app.id: app.name for app in apps if app.id is not None}
     rows: list[tuple[Any, ...]] = []
     for number in numbers:
-        linked = linked_application_id(number)
+        linked = number.linked_application_id
         name = None
         if linked is not None and names is not None:
             name = names.get(linked, UNKNOWN_APPLICATION)

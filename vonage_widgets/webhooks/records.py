@@ -13,11 +13,13 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from vonage_widgets.errors import RequestTimeout
+from vonage_widgets.models.call_events import CALL_EVENT_FIELDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -44,18 +46,7 @@ REQUEST_COLUMNS: tuple[str, ...] = (
     "response",
     "error",
 )
-EVENT_COLUMNS: tuple[str, ...] = (
-    "time",
-    "status",
-    "uuid",
-    "conversation_uuid",
-    "timestamp",
-    "direction",
-    "from",
-    "to",
-    "signature",
-    "response_status",
-)
+EVENT_COLUMNS: tuple[str, ...] = ("time", *CALL_EVENT_FIELDS, "signature", "response_status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +74,20 @@ class WebhookRecord:
     def as_row(self) -> dict[str, Any]:
         """The record as a row of :func:`requests_frame`."""
         return {name: getattr(self, name) for name in REQUEST_COLUMNS}
+
+    def event_row(self) -> dict[str, Any]:
+        """The record as a row of :func:`events_frame` (its payload flattened)."""
+        from vonage_widgets.tables.events import event_row, flatten
+
+        payload = flatten(self.payload)
+        if "uuid" not in payload and "call_uuid" in payload:
+            payload["uuid"] = payload["call_uuid"]
+        own = {
+            "time": self.time,
+            "signature": self.signature,
+            "response_status": self.response_status,
+        }
+        return event_row(own, payload)
 
 
 class RequestLog:
@@ -155,7 +160,9 @@ def _matches(record: WebhookRecord, kind: str | None, wanted: Mapping[str, Any])
 
 def requests_frame(records: list[WebhookRecord]) -> pd.DataFrame:
     """Every request as one row, columns :data:`REQUEST_COLUMNS` (also when empty)."""
-    return pd.DataFrame([r.as_row() for r in records], columns=list(REQUEST_COLUMNS))
+    from vonage_widgets.tables.events import records_table
+
+    return records_table([r.as_row() for r in records], REQUEST_COLUMNS)
 
 
 def events_frame(records: list[WebhookRecord]) -> pd.DataFrame:
@@ -164,35 +171,6 @@ def events_frame(records: list[WebhookRecord]) -> pd.DataFrame:
     Machine-detection events carry ``call_uuid`` instead of ``uuid`` [api-notes §3.3]; the
     ``uuid`` column falls back to it so one column identifies the leg for every event.
     """
-    rows: list[dict[str, Any]] = []
-    extra: dict[str, None] = {}  # ordered set: extra columns in order of first appearance
-    for record in records:
-        if record.kind != "event":
-            continue
-        flat = _flatten(record.payload)
-        if "uuid" not in flat and "call_uuid" in flat:
-            flat["uuid"] = flat["call_uuid"]
-        row = {
-            "time": record.time,
-            "signature": record.signature,
-            "response_status": record.response_status,
-        }
-        for key, value in flat.items():
-            if key in row:  # payload fields never hide the server's own columns
-                key = f"payload.{key}"
-            row[key] = value
-            if key not in EVENT_COLUMNS:
-                extra.setdefault(key)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=[*EVENT_COLUMNS, *extra])
+    from vonage_widgets.tables.events import events_table
 
-
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
+    return events_table([r.event_row() for r in records if r.kind == "event"], EVENT_COLUMNS)

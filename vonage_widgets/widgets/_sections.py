@@ -22,6 +22,7 @@ from typing import Any
 
 import ipywidgets as ipw
 
+from vonage_widgets.appwrite import REMOVE, overlay_webhook, place_webhooks
 from vonage_widgets.models import CapabilitySpec, Range, SettingSpec, WebhookSpec
 from vonage_widgets.widgets._rows import (
     ABSENT,
@@ -54,6 +55,12 @@ def overlay(target: dict[str, Any], rows: Iterable[FieldRow]) -> None:
             target.pop(row.key, None)
         else:
             target[row.key] = value
+
+
+def _field_value(row: FieldRow) -> Any:
+    """A changed row's value for the body: its value, or REMOVE when it reads as absent."""
+    value = row.read()
+    return REMOVE if value is ABSENT else value
 
 
 def _humanise(wire_name: str) -> str:
@@ -164,12 +171,8 @@ class WebhookRows:
         Clearing the address removes the webhook, unless another of its fields was changed
         to a value: then the webhook stays and the model reports the missing address.
         """
-        hook = copy.deepcopy(base) if base is not None else {}
-        overlay(hook, self.rows)
-        if "address" in hook:
-            return hook
-        edited = any(r.changed and r.read() is not ABSENT for r in self.rows[1:])
-        return hook if edited else None
+        fields = {row.key: _field_value(row) for row in self.rows if row.changed}
+        return overlay_webhook(base, fields)
 
     def show(self, hook: dict[str, Any] | None) -> None:
         """Fill the rows from a webhook object (``None``: the webhook is not set)."""
@@ -299,19 +302,15 @@ class CapabilitySection:
             return None
         capability = copy.deepcopy(base) if isinstance(base, dict) else {}
         overlay(capability, self.settings.values())
-        loaded_hooks = capability.get("webhooks")
-        hooks: dict[str, Any] = dict(loaded_hooks) if isinstance(loaded_hooks, dict) else {}
-        for name, hook_rows in self.webhooks.items():
-            loaded = hooks.get(name)
-            built = hook_rows.build(loaded if isinstance(loaded, dict) else None)
-            if built is None:
-                hooks.pop(name, None)
-            else:
-                hooks[name] = built
-        if hooks or loaded_hooks == {}:  # keep an explicitly empty webhooks object as loaded
-            capability["webhooks"] = hooks
-        else:
-            capability.pop("webhooks", None)
+        loaded = capability.get("webhooks")
+        hooks = loaded if isinstance(loaded, dict) else {}
+        place_webhooks(
+            capability,
+            {
+                name: hook_rows.build(hook if isinstance(hook := hooks.get(name), dict) else None)
+                for name, hook_rows in self.webhooks.items()
+            },
+        )
         return capability
 
     def _built_webhooks(self) -> dict[str, WebhookRows]:

@@ -34,7 +34,10 @@ from typing import Any, Protocol
 import ipywidgets as ipw
 import pandas as pd
 import traitlets
+from pydantic import SecretStr
 
+from vonage_widgets.appwrite import keep_returned_key, returned_key_file
+from vonage_widgets.client.protocol import ApiClient
 from vonage_widgets.errors import (
     ApiError,
     FieldError,
@@ -79,21 +82,8 @@ _STATUS_COLOURS = {"info": "#202124", "ok": "#137333", "warn": "#b06000", "error
 _GENERATED_ON_SAVE = "(new key pair, generated when you save)"
 
 
-class _ApplicationsApi(Protocol):
-    def list_all(self) -> list[Application]: ...
-    def get(self, application_id: str) -> Application: ...
-    def create(self, app: dict[str, Any]) -> Application: ...
-    def update(self, application_id: str, app: dict[str, Any]) -> Application: ...
-    def delete(self, application_id: str) -> None: ...
-
-
-class ApplicationsClient(Protocol):
-    """What the form needs from a client: ``VonageClient`` (or anything with ``.applications``)."""
-
-    @property
-    def applications(self) -> _ApplicationsApi:
-        """The Application API calls."""
-        ...
+ApplicationsClient = ApiClient
+"""What the form needs from a client: ``VonageClient`` (:class:`ApiClient`)."""
 
 
 class _MessageTarget(Protocol):
@@ -611,17 +601,21 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         Returns the saved file, or the error when saving failed: the key is then kept in
         the key panel for :meth:`retry_save_key` (Vonage never shows it again).
         """
-        if result.keys is None or result.keys.private_key is None:
-            return None, None
-        secret = result.keys.private_key
-        pair = KeyPair(private_pem=secret, public_pem=public_key_pem(secret))
-        self.key_panel.pair = pair
-        self.key_panel.saved_path = None
-        target = self.keys_dir / key_file_name(result.name, pair.public_pem)
-        try:
-            return self.key_panel.save_pending(target), None
-        except KeyHandlingError as error:
-            return None, error  # kept in memory; the status after saving says so
+        panel = self.key_panel
+
+        def hold_and_save(key: SecretStr, path: Path) -> Path:
+            panel.pair = KeyPair(private_pem=key, public_pem=public_key_pem(key))
+            panel.saved_path = None
+            return panel.save_pending(path)  # on failure the pair stays in the panel
+
+        returned = keep_returned_key(
+            result,
+            lambda app: returned_key_file(self.keys_dir, app),
+            kept_in="in memory: call form.retry_save_key(path)",
+            save=hold_and_save,
+        )
+        unsaved = returned.unsaved
+        return returned.key_file, unsaved.reason if unsaved is not None else None
 
     # -- listing and deleting --------------------------------------------------------------
 

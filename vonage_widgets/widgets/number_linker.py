@@ -19,11 +19,12 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Callable, Collection, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 import ipywidgets as ipw
 import pandas as pd
 
+from vonage_widgets.client.protocol import ApiClient
 from vonage_widgets.errors import FieldError, ValidationError, VonageWidgetsError
 from vonage_widgets.linking import (
     FAILED,
@@ -31,7 +32,6 @@ from vonage_widgets.linking import (
     NEEDS_CONFIRMATION,
     RESULT_COLUMNS,
     UNLINKED,
-    LinkingClient,
     fit_warnings,
     link_numbers,
     needs_confirmation,
@@ -41,9 +41,9 @@ from vonage_widgets.models import Application, OwnedNumber
 from vonage_widgets.redact import redact
 from vonage_widgets.tables import (
     UNKNOWN_APPLICATION,
-    linked_application_id,
     numbers_table,
     styled,
+    typed_frame,
 )
 
 __all__ = ["ANY", "FEATURES", "NO_APPLICATION", "LinkerClient", "NumberLinker"]
@@ -70,18 +70,8 @@ _NO_APPLICATIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-class _ApplicationsList(Protocol):
-    def list_all(self) -> list[Application]: ...
-    def get(self, application_id: str) -> Application: ...
-
-
-class LinkerClient(LinkingClient, Protocol):
-    """What the linker needs from a client: ``VonageClient`` (``wb.client``) has it."""
-
-    @property
-    def applications(self) -> _ApplicationsList:
-        """The Application API calls."""
-        ...
+LinkerClient = ApiClient
+"""What the linker needs from a client: ``VonageClient`` (``wb.client``) has it."""
 
 
 class NumberLinker(ipw.VBox):  # type: ignore[misc]
@@ -355,7 +345,7 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
             number = by_msisdn.get(msisdn)
             if number is None or app is None:
                 continue
-            previous = linked_application_id(number)
+            previous = number.linked_application_id
             if previous is not None and previous != app.id:
                 found.append(
                     f"{msisdn} is linked to {self._app_label(previous)}: linking it asks you "
@@ -570,7 +560,7 @@ def _escape(text: str) -> str:
 
 
 def _empty_results() -> pd.DataFrame:
-    return pd.DataFrame({c: [] for c in RESULT_COLUMNS}).astype(dict(RESULT_COLUMNS))
+    return typed_frame([], RESULT_COLUMNS)
 
 
 def _nothing_to_do(path: str, message: str) -> ValidationError:

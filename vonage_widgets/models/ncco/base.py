@@ -23,16 +23,16 @@ from pydantic import (
 )
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.models.ncco_types import method_warning
+from vonage_widgets.models.ncco.types import method_warning
 
-__all__ = ["WIRE_CONTEXT", "Action", "WireModel"]
+__all__ = ["WIRE_CONTEXT", "Action", "NccoWireModel"]
 
 WIRE_CONTEXT: dict[str, bool] = {"wire": True}
 """Validation context meaning "this dict is JSON from the wire": Python field names such as
 ``from_`` are then reported as unknown keys instead of being accepted silently."""
 
 
-class WireModel(BaseModel):
+class NccoWireModel(BaseModel):
     """Base of every NCCO object: lossless, strict JSON types, wire names as field names.
 
     - Unknown keys are kept (``extra="allow"``) so nothing is lost; the validator reports them.
@@ -67,7 +67,7 @@ class WireModel(BaseModel):
         cls, data: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
     ) -> Any:
         model = handler(data)
-        if isinstance(data, dict) and isinstance(model, WireModel):
+        if isinstance(data, dict) and isinstance(model, NccoWireModel):
             model._wire_keys = tuple(str(k) for k in data)
             if info.context and info.context.get("wire"):
                 model._python_names = tuple(k for k in data if k in cls._python_only_names())
@@ -111,11 +111,11 @@ class WireModel(BaseModel):
         for name, info in type(self).model_fields.items():
             wire = info.alias or name
             value = getattr(self, name)
-            if isinstance(value, WireModel):
+            if isinstance(value, NccoWireModel):
                 yield from value.unknown_keys(_join(prefix, wire))
             elif isinstance(value, list):
                 for i, item in enumerate(value):
-                    if isinstance(item, WireModel):
+                    if isinstance(item, NccoWireModel):
                         yield from item.unknown_keys(_join(prefix, f"{wire}.{i}"))
 
     @classmethod
@@ -149,7 +149,7 @@ def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
 
 
-class Action(WireModel):
+class Action(NccoWireModel):
     """Base of every NCCO action: metadata used by the validator and the call simulator."""
 
     DISCRIMINATOR: ClassVar[str | None] = "action"

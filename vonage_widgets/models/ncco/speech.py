@@ -9,8 +9,8 @@ written into the JSON: a key that was not given stays absent, so Vonage applies 
 
 from typing import Annotated, Any, ClassVar
 
-from vonage_widgets.models.ncco_base import WireModel
-from vonage_widgets.models.ncco_types import (
+from vonage_widgets.models.ncco.base import NccoWireModel
+from vonage_widgets.models.ncco.types import (
     Bounds,
     ItemCount,
     LanguageTag,
@@ -34,7 +34,7 @@ SPEECH_DEFAULTS: dict[str, Any] = {
 """What Vonage uses for a speech key that is left out [api-notes §5.8]."""
 
 
-class Dtmf(WireModel):
+class Dtmf(NccoWireModel):
     """How digits are collected: when to submit and how many [api-notes §5.8]."""
 
     WHAT: ClassVar[str] = "the dtmf settings"
@@ -45,7 +45,7 @@ class Dtmf(WireModel):
     submitOnHash: Opt[bool] = None
 
 
-class Speech(WireModel):
+class Speech(NccoWireModel):
     """How speech is recognised [api-notes §5.8]."""
 
     WHAT: ClassVar[str] = "the speech settings"

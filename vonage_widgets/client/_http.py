@@ -1,4 +1,4 @@
-"""The HTTP layer under :mod:`vonage_widgets.client`: one connection pool, retries, error mapping.
+"""The client's HTTP layer: one connection pool, retries, error mapping.
 
 Kept apart from the API methods so the rules that decide *whether a request may be sent
 again* live in one short place:
@@ -51,6 +51,7 @@ __all__ = [
     "RetryPolicy",
     "decode_json",
     "display_url",
+    "json_object",
     "normalize_base_url",
     "parse_retry_after",
 ]
@@ -180,6 +181,21 @@ def decode_json(response: httpx.Response) -> Any:
         return loads(response.content, subject="response body")
     except ValidationError:
         return None
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The JSON object in the body; an :class:`ApiError` when the body is anything else."""
+    body = decode_json(response)
+    if isinstance(body, dict):
+        return body
+    request = response.request
+    raise ApiError(
+        response.status_code,
+        title="Unexpected response",
+        detail="expected a JSON object in the response body",
+        method=request.method,
+        url=display_url(request.url),
+    )
 
 
 NumbersHint = Callable[[str, str], str]

@@ -1,7 +1,7 @@
 """The NCCO actions that route and control the call, and the registry of all actions.
 
 ``record``, ``conversation``, ``connect``, ``notify``, ``wait`` and ``transfer`` live here;
-``talk``, ``stream`` and ``input`` (what the caller hears and answers) in ``ncco_prompts``.
+``talk``, ``stream`` and ``input`` (what the caller hears and answers) in ``prompts``.
 Field names are the JSON keys (``from`` is ``from_`` in Python) [api-notes §5].
 """
 
@@ -13,10 +13,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AliasChoices, Field
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.models.ncco_base import Action, WireModel
-from vonage_widgets.models.ncco_endpoints import E164, Endpoint
-from vonage_widgets.models.ncco_prompts import Input, Stream, Talk
-from vonage_widgets.models.ncco_types import (
+from vonage_widgets.models.ncco.base import Action, NccoWireModel
+from vonage_widgets.models.ncco.endpoints import E164, Endpoint
+from vonage_widgets.models.ncco.prompts import Input, Stream, Talk
+from vonage_widgets.models.ncco.types import (
     Bounds,
     EventMethod,
     ItemCount,
@@ -51,7 +51,7 @@ Key = Annotated[str, Matches(r"[0-9*#]", "must be one key: 0-9, * or #")]
 LegUuids = list[str]
 
 
-class Transcription(WireModel):
+class Transcription(NccoWireModel):
     """Transcription of a recording: ``{}`` means defaults [api-notes §5.2]."""
 
     WHAT: ClassVar[str] = "the transcription settings"
@@ -118,7 +118,7 @@ class Conversation(Action):
         return errors
 
 
-class AdvancedMachineDetection(WireModel):
+class AdvancedMachineDetection(NccoWireModel):
     """Advanced answering-machine detection; overrides ``machineDetection`` [api-notes §5.4]."""
 
     WHAT: ClassVar[str] = "the advancedMachineDetection settings"

@@ -13,8 +13,8 @@ from typing import Annotated, Any, ClassVar, Literal, get_args
 from pydantic import Field
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.models.ncco_base import WireModel
-from vonage_widgets.models.ncco_types import (
+from vonage_widgets.models.ncco.base import NccoWireModel
+from vonage_widgets.models.ncco.types import (
     HttpUrl,
     Matches,
     NonEmptyStr,
@@ -71,7 +71,7 @@ USER_TO_USER_MAX = 256
 """``standardHeaders["User-to-User"]`` length limit [api-notes §5.5]."""
 
 
-class OnAnswer(WireModel):
+class OnAnswer(NccoWireModel):
     """An NCCO run on the callee before they join (``url``), with an optional ringback."""
 
     WHAT: ClassVar[str] = "the onAnswer settings"
@@ -83,7 +83,7 @@ class OnAnswer(WireModel):
     """Older name of ``ringbackTone``, still accepted [api-notes §5.5]."""
 
 
-class PhoneEndpoint(WireModel):
+class PhoneEndpoint(NccoWireModel):
     """A PSTN number [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -97,7 +97,7 @@ class PhoneEndpoint(WireModel):
     """STIR/SHAKEN Identity header content (by request only)."""
 
 
-class AppEndpoint(WireModel):
+class AppEndpoint(NccoWireModel):
     """A Client SDK user of this application [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -107,7 +107,7 @@ class AppEndpoint(WireModel):
     user: NonEmptyStr
 
 
-class WebsocketAuthorization(WireModel):
+class WebsocketAuthorization(NccoWireModel):
     """How the websocket handshake's Authorization header is set [api-notes §5.5]."""
 
     WHAT: ClassVar[str] = "the websocket authorization"
@@ -122,7 +122,7 @@ class WebsocketAuthorization(WireModel):
         return []
 
 
-class WebsocketEndpoint(WireModel):
+class WebsocketEndpoint(NccoWireModel):
     """A websocket that receives and sends raw audio [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -149,7 +149,7 @@ class WebsocketEndpoint(WireModel):
         ]
 
 
-class SipEndpoint(WireModel):
+class SipEndpoint(NccoWireModel):
     """A SIP URI, or a user at a SIP trunk ``domain`` [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -188,7 +188,7 @@ class SipEndpoint(WireModel):
         return errors
 
 
-class VbcEndpoint(WireModel):
+class VbcEndpoint(NccoWireModel):
     """A Vonage Business Communications extension [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
@@ -204,7 +204,7 @@ Endpoint = Annotated[
 ]
 """Any endpoint, chosen by its ``type`` key."""
 
-ENDPOINT_TYPES: dict[str, type[WireModel]] = {
+ENDPOINT_TYPES: dict[str, type[NccoWireModel]] = {
     "phone": PhoneEndpoint,
     "app": AppEndpoint,
     "websocket": WebsocketEndpoint,

@@ -15,7 +15,7 @@ import pydantic
 from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models._wire import built
-from vonage_widgets.models.ncco_actions import (
+from vonage_widgets.models.ncco.actions import (
     ACTIONS,
     Connect,
     Conversation,
@@ -24,9 +24,9 @@ from vonage_widgets.models.ncco_actions import (
     Transfer,
     Wait,
 )
-from vonage_widgets.models.ncco_base import WIRE_CONTEXT, Action, WireModel
-from vonage_widgets.models.ncco_prompts import Input, Stream, Talk
-from vonage_widgets.models.ncco_validate import (
+from vonage_widgets.models.ncco.base import WIRE_CONTEXT, Action, NccoWireModel
+from vonage_widgets.models.ncco.prompts import Input, Stream, Talk
+from vonage_widgets.models.ncco.validate import (
     NccoCheck,
     check_ncco,
     translate_error,
@@ -181,7 +181,7 @@ class Ncco(MutableSequence[Action]):
         """Join the named conversation [api-notes §5.3]."""
         return self._append(Conversation, {"action": "conversation", "name": name, **options})
 
-    def connect(self, endpoint: WireModel | Mapping[str, Any], **options: Any) -> Self:
+    def connect(self, endpoint: NccoWireModel | Mapping[str, Any], **options: Any) -> Self:
         """Connect the call to one endpoint (an endpoint model or its JSON object)."""
         return self._append(Connect, {"action": "connect", **options, "endpoint": [endpoint]})
 

@@ -1,7 +1,7 @@
 """The NCCO actions the caller hears and answers: ``talk``, ``stream`` and ``input``.
 
 These three share the bargeIn rule (a talk or stream with ``bargeIn: true`` must lead to an
-input) checked in ``ncco_validate`` [api-notes §5.1].
+input) checked in ``validate`` [api-notes §5.1].
 """
 
 # No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
@@ -11,9 +11,9 @@ import re
 from typing import Annotated, ClassVar, Literal
 
 from vonage_widgets.errors import FieldError
-from vonage_widgets.models.ncco_base import Action
-from vonage_widgets.models.ncco_speech import Dtmf, Speech
-from vonage_widgets.models.ncco_types import (
+from vonage_widgets.models.ncco.base import Action
+from vonage_widgets.models.ncco.speech import Dtmf, Speech
+from vonage_widgets.models.ncco.types import (
     Bounds,
     EventMethod,
     ItemCount,

@@ -1,6 +1,6 @@
 """Ready-made NCCOs for the common first calls: forward, IVR menu and voicemail.
 
-Each function returns an :class:`~vonage_widgets.models.ncco_builder.Ncco` builder, so a
+Each function returns an :class:`~vonage_widgets.models.ncco.builder.Ncco` builder, so a
 notebook can show it, extend it (``.talk(...)``) and finally ``.build()`` it. Arguments are
 checked when the actions are added: a bad number or URL fails at once with the field's path.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from vonage_widgets.errors import FieldError, ValidationError
-from vonage_widgets.models.ncco_builder import Ncco
+from vonage_widgets.models.ncco.builder import Ncco
 
 __all__ = ["forward_to_phone", "ivr_menu", "voicemail"]
 

@@ -1,6 +1,6 @@
 """Size limits of a whole NCCO: plain numbers, importable without loading the NCCO models.
 
-``ncco_validate`` enforces them and re-exports them; the sandbox reads them at import (its
+``validate`` enforces them and re-exports them; the sandbox reads them at import (its
 largest webhook response is derived from :data:`MAX_NCCO_BYTES`) but loads the NCCO models
 only when a simulated call first checks an NCCO. So this module imports nothing.
 """

@@ -1,10 +1,10 @@
 """The state of one simulated call: legs, clock, limits, and how webhooks are sent and traced.
 
-:class:`CallContext` is shared by the call's entry point (``calls``) and the NCCO runner
-(``calls_runner``). It owns the rules of [api-notes §3.4] for the requests that matter to the
-call flow: :meth:`CallContext.fetch_answer` (answer URL, then the fallback URL, each with one
-retry) and :meth:`CallContext.post` (events; for those that may return an NCCO, the fallback
-URL on failure, then carry on without one).
+:class:`CallContext` is shared by the call's entry point (the sandbox's ``calls``) and the
+NCCO runner (:mod:`vonage_widgets.voice.runner`). It owns the rules of [api-notes §3.4] for the
+requests that matter to the call flow: :meth:`CallContext.fetch_answer` (answer URL, then the
+fallback URL, each with one retry) and :meth:`CallContext.post` (events; for those that may
+return an NCCO, the fallback URL on failure, then carry on without one).
 
 Time is simulated: :meth:`CallContext.advance` moves a clock that starts when the call does,
 so talks, waits and rings take no real time and timestamps are reproducible. A webhook that
@@ -23,8 +23,8 @@ from typing import Any, Literal
 import httpx
 
 from vonage_widgets.errors import FieldError, ValidationError
-from vonage_widgets.sandbox.calls_http import Attempt, Expect, Signer, WebhookTarget, deliver
-from vonage_widgets.sandbox.calls_trace import CallTrace, PostedEvent, Step, StepKind
+from vonage_widgets.voice.http import Attempt, Expect, Signer, WebhookTarget, deliver
+from vonage_widgets.voice.trace import CallTrace, PostedEvent, Step, StepKind
 
 __all__ = [
     "CallContext",

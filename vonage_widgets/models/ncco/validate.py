@@ -3,7 +3,7 @@
 One function (:func:`check_ncco`) serves the parser, the builder, the sandbox and the editor,
 so they always agree. It looks at three levels:
 
-1. the document: a non-empty JSON array within the size limits of ``ncco_limits``;
+1. the document: a non-empty JSON array within the size limits of ``limits``;
 2. each action: an object with a known ``action``, field types/ranges/enums (from the
    models), cross-field rules (``rule_errors``), and unknown keys (kept by the parser, but
    reported here so typos like ``bargein`` surface);
@@ -26,10 +26,10 @@ from pydantic_core import ErrorDetails
 from vonage_widgets._json import lone_surrogate_errors
 from vonage_widgets.errors import FieldError
 from vonage_widgets.models._wire import built
-from vonage_widgets.models.ncco_actions import ACTIONS
-from vonage_widgets.models.ncco_base import WIRE_CONTEXT, Action
-from vonage_widgets.models.ncco_endpoints import ENDPOINT_TYPES
-from vonage_widgets.models.ncco_limits import MAX_NCCO_ACTIONS, MAX_NCCO_BYTES
+from vonage_widgets.models.ncco.actions import ACTIONS
+from vonage_widgets.models.ncco.base import WIRE_CONTEXT, Action
+from vonage_widgets.models.ncco.endpoints import ENDPOINT_TYPES
+from vonage_widgets.models.ncco.limits import MAX_NCCO_ACTIONS, MAX_NCCO_BYTES
 
 __all__ = [
     "MAX_NCCO_ACTIONS",

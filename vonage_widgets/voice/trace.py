@@ -12,9 +12,14 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import pandas as pd
+from vonage_widgets.models.call_events import CALL_EVENT_FIELDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The tables (and pandas) load when a table is first asked for: a call runs without them.
 
 __all__ = ["EVENT_COLUMNS", "STEP_COLUMNS", "CallTrace", "PostedEvent", "Step", "StepKind"]
 
@@ -44,13 +49,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "at",
     "leg",
     "event",
-    "status",
-    "uuid",
-    "conversation_uuid",
-    "timestamp",
-    "direction",
-    "from",
-    "to",
+    *CALL_EVENT_FIELDS,
     "url",
     "response_status",
 )
@@ -99,27 +98,16 @@ class PostedEvent:
 
     def as_row(self) -> dict[str, Any]:
         """The event with its payload flattened (``dtmf.digits``)."""
-        row: dict[str, Any] = {
+        from vonage_widgets.tables.events import event_row
+
+        own = {
             "at": self.at,
             "leg": self.leg,
             "event": self.event,
             "url": self.url,
             "response_status": self.response_status,
         }
-        for key, value in _flatten(self.payload).items():
-            row[f"payload.{key}" if key in row else key] = value
-        return row
-
-
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
+        return event_row(own, self.payload)
 
 
 @dataclass(slots=True)
@@ -158,7 +146,9 @@ class CallTrace:
     @property
     def dataframe(self) -> pd.DataFrame:
         """Every step as a row; columns :data:`STEP_COLUMNS` (also when empty)."""
-        frame = pd.DataFrame([s.as_row() for s in self.steps], columns=list(STEP_COLUMNS))
+        from vonage_widgets.tables.events import records_table
+
+        frame = records_table([s.as_row() for s in self.steps], STEP_COLUMNS)
         # Whole numbers stay whole where a step has none (pandas would make them floats).
         return frame.astype({"step": "Int64", "attempt": "Int64", "status": "Int64"})
 
@@ -171,13 +161,9 @@ class CallTrace:
     @property
     def events(self) -> pd.DataFrame:
         """Every event posted, payload flattened; :data:`EVENT_COLUMNS` first."""
-        rows = [e.as_row() for e in self.posted_events]
-        extra: dict[str, None] = {}
-        for row in rows:
-            for key in row:
-                if key not in EVENT_COLUMNS:
-                    extra.setdefault(key)
-        return pd.DataFrame(rows, columns=[*EVENT_COLUMNS, *extra])
+        from vonage_widgets.tables.events import events_table
+
+        return events_table([e.as_row() for e in self.posted_events], EVENT_COLUMNS)
 
     def attempts(self, url: str | None = None) -> list[Step]:
         """The webhook steps, optionally only those to ``url`` (query string ignored)."""

@@ -51,8 +51,8 @@ from vonage_widgets.models.ncco import (
     Transfer,
     Wait,
 )
-from vonage_widgets.sandbox.calls_context import CallContext, CallOver, Leg, LimitReached
-from vonage_widgets.sandbox.calls_http import Expect, WebhookTarget
+from vonage_widgets.voice.context import CallContext, CallOver, Leg, LimitReached
+from vonage_widgets.voice.http import Expect, WebhookTarget
 
 __all__ = [
     "DIGIT_SECONDS",

@@ -39,7 +39,7 @@ from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.keys import sign_webhook
 from vonage_widgets.models import Webhook
-from vonage_widgets.models.ncco_limits import MAX_NCCO_BYTES
+from vonage_widgets.models.ncco.limits import MAX_NCCO_BYTES
 
 __all__ = [
     "MAX_ATTEMPTS",
