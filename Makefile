@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: lab test chromium lint unit notebooks wheel ui bench format lock clean
+.PHONY: lab test chromium lint unit notebooks wheel notebook-outputs docs screenshots ui bench format lock clean
 
 # Each test stage runs with its own temporary folder (TMPDIR, and Jupyter's and IPython's
 # folders inside it), removed when the stage ends, pass or fail: tests leave nothing in /tmp
@@ -44,8 +44,10 @@ lint: $(STAMP)
 	$(BIN)/mypy vonage_widgets benchmarks
 	$(BIN)/lint-imports --no-cache
 
+# On every core (pytest-xdist), one worker per test module (tests/conftest.py); the ten
+# slowest tests are listed at the end.
 unit: $(STAMP)
-	$(PRIVATE_TMP) $(BIN)/pytest tests --ignore=tests/ui --ignore=tests/wheel
+	$(PRIVATE_TMP) $(BIN)/pytest tests --ignore=tests/ui --ignore=tests/wheel -n auto --dist loadgroup --durations=10
 
 notebooks: $(STAMP)
 	$(PRIVATE_TMP) $(BIN)/python -m pytest -p tests.notebooks_plugin -p no:python --nbval --nbval-current-env notebooks
@@ -53,6 +55,20 @@ notebooks: $(STAMP)
 # Builds the wheel, installs it in a fresh venv and runs the installed tutorials under nbval.
 wheel: $(STAMP)
 	$(PRIVATE_TMP) $(BIN)/pytest tests/wheel
+
+# Run every notebook as a user would (one shared sandbox, seed 2026) and store the outputs
+# and widget state: what nbval compares and the docs site shows (tools/run_notebooks.py).
+notebook-outputs: $(STAMP)
+	$(BIN)/python tools/run_notebooks.py
+
+# The docs site (Sphinx + myst-nb) from the stored notebook outputs and the docstrings, offline:
+# open docs/_build/html/index.html.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -q -W -b html docs docs/_build/html
+
+# The browser tests, keeping their screenshots of each notebook (1440x900) in docs/screenshots.
+screenshots: $(STAMP)
+	$(BIN)/pytest tests/ui --screenshots docs/screenshots
 
 ui: $(STAMP)
 	$(PRIVATE_TMP) $(BIN)/pytest tests/ui
@@ -72,4 +88,5 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .grimp_cache \
+		docs/_build docs/tutorials

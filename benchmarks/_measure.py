@@ -72,6 +72,12 @@ class Scale:
     listing_runs: int = 1
     """End-to-end list runs per client: the best is reported, except with the sandbox in its
     own process, where clients take turns for this many rounds and medians are reported."""
+    listing_latencies: tuple[float, ...] = (0.0, 20.0)
+    """Simulated round trips (ms, ``vonage-widgets sandbox --latency``) of the own-process
+    listing rounds; 0 is always run first."""
+    latency_runs: int = 1
+    """Rounds taken in turn at each non-zero latency (the SDK's loop then waits ``pages x
+    latency``, so fewer rounds than ``listing_runs`` keep the run short)."""
     import_cold: bool = False
     """Also time each import without our bytecode ("cold": our sources compiled each time)."""
 
@@ -102,6 +108,8 @@ class Scale:
             ncco_checks=2_000,
             run_notebooks=True,
             listing_runs=7,
+            listing_latencies=(0.0, 20.0, 80.0),
+            latency_runs=5,
             import_cold=True,
         )
 
@@ -125,6 +133,8 @@ class Scale:
             jwt_tokens=10,
             ncco_checks=200,
             run_notebooks=False,
+            listing_latencies=(0.0, 80.0),
+            latency_runs=3,
         )
 
     @classmethod

@@ -25,11 +25,21 @@ Two set-ups, both measured:
   server-bound one.
 * the sandbox embedded in this process (a notebook without the lab): client and server share
   one GIL, so concurrency cannot overlap their Python work; reported for comparison.
+
+The own-process rounds are repeated with a simulated network round trip
+(``vonage-widgets sandbox --latency MS``, ``Scale.listing_latencies``: 0, 20 and 80 ms in
+full runs), which is what users of the real API feel: every request waits that long before
+it is answered. The SDK's page loop pays it once per page; ours pays it for page 1, then
+``PAGE_WORKERS`` pages at a time, so the ratio tends to ``pages / (1 + ceil((pages - 1) /
+PAGE_WORKERS))`` (3.85x for 100 pages) as the latency grows, less the CPU that the waits do
+not hide. Each latency also reports the time to the first row of the streamed table (page 1
+in hand, before later pages arrive) against the SDK's first page.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import subprocess
@@ -67,8 +77,10 @@ from vonage_widgets.tables import capabilities_table
 
 __all__ = [
     "SDK_CAPABILITIES",
+    "FirstRow",
     "build_pages_in_process",
     "floor_table",
+    "latency_bound",
     "memory_child",
     "ours_table",
     "rounds_in_turn",
@@ -123,19 +135,62 @@ def ours_table(client: VonageClient, page_size: int, *, concurrent: bool = True)
     return capabilities_table(apps)
 
 
-def streamed_table(client: VonageClient, page_size: int) -> pd.DataFrame:
-    """The lean way to tabulate a large account: pages stream into the table and are dropped."""
-    return capabilities_table(client.applications.iter_all(page_size))
+class FirstRow:
+    """Seconds from the start of each build to its first row (page 1 in hand), per build."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self._started = 0.0
+        self._seen = True
+
+    def start(self) -> None:
+        self._started, self._seen = time.perf_counter(), False
+
+    def mark(self) -> None:
+        if not self._seen:
+            self.seconds.append(time.perf_counter() - self._started)
+            self._seen = True
 
 
-def sdk_table(vonage: Vonage, page_size: int, max_pages: int) -> pd.DataFrame:
+def latency_bound(pages: int, workers: int = PAGE_WORKERS) -> float:
+    """The ratio our listing tends to against a sequential page loop when round trips
+    dominate: ``pages`` waits against page 1's, then ``workers`` pages per wait."""
+    return pages / (1 + math.ceil(max(pages - 1, 0) / workers))
+
+
+def streamed_table(
+    client: VonageClient, page_size: int, first_row: FirstRow | None = None
+) -> pd.DataFrame:
+    """The lean way to tabulate a large account: pages stream into the table and are dropped.
+
+    ``first_row`` is marked when page 1's applications start to flow into the table (the
+    iterator's ``progress`` callback, called in the reading thread before a page's items).
+    """
+    if first_row is None:
+        return capabilities_table(client.applications.iter_all(page_size))
+    first_row.start()
+
+    def progress(done: int, total: int) -> None:
+        if done == 1:
+            first_row.mark()
+
+    return capabilities_table(client.applications.iter_all(page_size, progress))
+
+
+def sdk_table(
+    vonage: Vonage, page_size: int, max_pages: int, first_row: FirstRow | None = None
+) -> pd.DataFrame:
     """The official SDK's page loop, then a DataFrame with the same columns as ours."""
     rows: list[dict[str, Any]] = []
     page: int | None = 1
+    if first_row is not None:
+        first_row.start()
     for _ in range(max_pages):  # bounded: a sandbox bug must not loop forever
         apps, page = vonage.application.list_applications(
             ListApplicationsFilter(page_size=page_size, page=page)
         )
+        if first_row is not None:
+            first_row.mark()
         for app in apps:
             caps = app.capabilities
             row: dict[str, Any] = {"application_id": app.id, "application": app.name}
@@ -276,8 +331,10 @@ _START_TIMEOUT_S = 60.0
 
 
 @contextmanager
-def separate_sandbox(db_path: Path) -> Iterator[RunningSandbox]:
+def separate_sandbox(db_path: Path, latency_ms: float = 0.0) -> Iterator[RunningSandbox]:
     """``vonage-widgets sandbox --tls`` on ``db_path`` in a child process, as ``make lab`` runs it.
+
+    ``latency_ms`` is passed as ``--latency``: each request waits that long to be answered.
 
     The CLI prints its URL and CA file once it serves; the child is stopped with SIGTERM
     (its documented clean stop) and killed if it does not stop in time.
@@ -292,6 +349,8 @@ def separate_sandbox(db_path: Path) -> Iterator[RunningSandbox]:
         "127.0.0.1",
         "--db",
         str(db_path),
+        "--latency",
+        f"{latency_ms:g}",
     ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("VONAGE_SANDBOX_")}
     child = subprocess.Popen(
@@ -401,24 +460,16 @@ def run(scale: Scale) -> list[Figure]:
             floor_s = _timed(lambda: floor_table(bodies), n, best_of)
             with VonageClient(sandbox.api_key, sandbox.api_secret, api_host=sandbox.url) as c:
                 http_s = _timed(lambda: ours_table(c, size), n, best_of)
-        # The sandbox in its own process, as `make lab` runs it: the brief's comparison.
-        with (
-            separate_sandbox(db_path) as lab,
-            _ca_bundle(lab.ca_file),
-            VonageClient(lab.api_key, lab.api_secret, api_host=lab.url, verify=lab.ca_file) as c,
-        ):
-            c.applications.list(1, 1)  # connect and load the code paths first
-            vonage = _sdk_client(lab)
-            lab_runs = rounds_in_turn(
-                {
-                    "streamed": lambda: streamed_table(c, size),
-                    "list_all": lambda: ours_table(c, size),
-                    "sdk": lambda: sdk_table(vonage, size, pages + 1),
-                },
-                n,
-                runs,
-                lab.pid,
+        # The sandbox in its own process, as `make lab` runs it: the brief's comparison,
+        # then the same with each simulated round trip.
+        latencies = {0.0, *scale.listing_latencies}
+        at_latency = {
+            latency: own_process_rounds(
+                db_path, latency, n, size, runs if latency == 0 else scale.latency_runs
             )
+            for latency in sorted(latencies)
+        }
+        lab_runs = at_latency[0.0].runs
         # The sandbox embedded in this process (one GIL for client and server).
         with Sandbox(db=db_path, tls=True) as sandbox:
             ca_file = sandbox.ca_file
@@ -454,6 +505,11 @@ def run(scale: Scale) -> list[Figure]:
     what = f"{n:,} apps, {pages} pages of {size}"
     apart = "sandbox in its own process (vonage-widgets sandbox --tls; make lab's is apart too)"
     embedded = "sandbox embedded in this process (one GIL)"
+    latency_rows = [
+        figure
+        for latency, rounds in at_latency.items()
+        for figure in latency_figures(latency, rounds, n, pages)
+    ]
     return [
         Figure(
             f"{_BENCH}: floor, sandbox builds the pages in-process",
@@ -496,6 +552,7 @@ def run(scale: Scale) -> list[Figure]:
             f"{lab_sdk.describe()}",
             extra=lab_sdk.extras(),
         ),
+        *latency_rows,
         Figure(
             f"{_BENCH}: ours https, iter_all streamed into the table, embedded sandbox",
             n / streamed_s,
@@ -547,6 +604,90 @@ def run(scale: Scale) -> list[Figure]:
             notes="baseline: official SDK; capabilities_table(client.applications.iter()) "
             "keeps one page of models alive, not all",
         ),
+    ]
+
+
+@dataclass(frozen=True)
+class LatencyRounds:
+    """The own-process rounds at one simulated latency, with each build's time to first row."""
+
+    runs: dict[str, Runs]
+    first_row: dict[str, list[float]]
+
+
+def own_process_rounds(
+    db_path: Path, latency_ms: float, n: int, size: int, rounds: int
+) -> LatencyRounds:
+    """Streamed table, ``list_all`` and the SDK's loop take turns against a sandbox in its
+    own process answering each request after ``latency_ms``."""
+    pages = -(-n // size)
+    with (
+        separate_sandbox(db_path, latency_ms) as lab,
+        _ca_bundle(lab.ca_file),
+        VonageClient(lab.api_key, lab.api_secret, api_host=lab.url, verify=lab.ca_file) as c,
+    ):
+        c.applications.list(1, 1)  # connect and load the code paths first
+        vonage = _sdk_client(lab)
+        ours_first, sdk_first = FirstRow(), FirstRow()
+        runs = rounds_in_turn(
+            {
+                "streamed": lambda: streamed_table(c, size, ours_first),
+                "list_all": lambda: ours_table(c, size),
+                "sdk": lambda: sdk_table(vonage, size, pages + 1, sdk_first),
+            },
+            n,
+            rounds,
+            lab.pid,
+        )
+    return LatencyRounds(runs, {"streamed": ours_first.seconds, "sdk": sdk_first.seconds})
+
+
+def latency_figures(latency_ms: float, rounds: LatencyRounds, n: int, pages: int) -> list[Figure]:
+    """Rows for one latency: ours against the SDK (0 ms: only the time to first row, the
+    other rows are the own-process rows above), and the time to the first row."""
+    streamed, list_all, sdk = (rounds.runs[k] for k in ("streamed", "list_all", "sdk"))
+    ours_first = median(rounds.first_row["streamed"]) * 1000
+    sdk_first = median(rounds.first_row["sdk"]) * 1000
+    where = f"own-process sandbox, {latency_ms:g} ms latency"
+    bound = latency_bound(pages)
+    first = Figure(
+        f"{_BENCH}: time to first row, ours streamed, {where}",
+        ours_first,
+        "ms",
+        baseline=sdk_first,
+        notes=f"baseline: the official SDK's first page, same rounds (ratio < 1: sooner); "
+        f"page 1 in hand before pages 2..{pages} arrive; median of {len(streamed.runs)}",
+    )
+    if latency_ms == 0:
+        return [first]
+    sdk_rate = n / sdk.wall_s
+    return [
+        Figure(
+            f"{_BENCH}: ours https, iter_all streamed into the table, {where}",
+            n / streamed.wall_s,
+            "apps/s",
+            baseline=sdk_rate,
+            notes=f"baseline: official SDK, same sandbox; {PAGE_WORKERS} page threads; "
+            f"round-trip bound {bound:.2f}x ({pages} waits against 1 + "
+            f"ceil({pages - 1}/{PAGE_WORKERS})); {streamed.describe(sdk)}",
+            extra=streamed.extras(sdk),
+        ),
+        Figure(
+            f"{_BENCH}: ours https, list_all + capabilities_table, {where}",
+            n / list_all.wall_s,
+            "apps/s",
+            baseline=sdk_rate,
+            notes=f"baseline: official SDK, same sandbox; {list_all.describe(sdk)}",
+            extra=list_all.extras(sdk),
+        ),
+        Figure(
+            f"{_BENCH}: official SDK https, page loop + DataFrame, {where}",
+            sdk_rate,
+            "apps/s",
+            notes=f"one page at a time: {pages} round trips; {sdk.describe()}",
+            extra=sdk.extras(),
+        ),
+        first,
     ]
 
 

@@ -41,6 +41,7 @@ _FOREIGN_VARS = (
 )
 
 _RUN_FOLDER = pytest.StashKey[Path]()
+_SANDBOX = pytest.StashKey[Any]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,12 +59,21 @@ def pytest_configure(config: pytest.Config) -> None:
     for name, folder in folders.items():
         folder.mkdir()
         os.environ[name] = str(folder)
-    # Each kernel starts its own sandbox on a fresh temporary database with a fixed seed.
     os.environ["VONAGE_WIDGETS_SANDBOX_DB"] = ":temp:"
     os.environ["VONAGE_WIDGETS_SEED"] = "2026"
+    # As `make lab` (and tools/run_notebooks.py, which stores the outputs): one sandbox on a
+    # fresh database with a fixed seed, shared by the notebooks run in order.
+    from vonage_widgets.workbook import WorkbookSandbox
+
+    sandbox = WorkbookSandbox(db=None, seed=2026).start()
+    config.stash[_SANDBOX] = sandbox
+    os.environ["VONAGE_WIDGETS_SANDBOX_URL"] = sandbox.url
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    sandbox = config.stash.get(_SANDBOX, None)
+    if sandbox is not None:
+        sandbox.close()  # stops it and removes its temporary database folder
     run = config.stash.get(_RUN_FOLDER, None)
     if run is not None:
         shutil.rmtree(run, ignore_errors=True)

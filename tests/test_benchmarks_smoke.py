@@ -33,7 +33,7 @@ SMOKE = Scale.smoke()
 
 # Benchmark -> (how many figures it reports at smoke scale, the units it may use).
 EXPECTED: dict[str, tuple[int, set[str]]] = {
-    "listing": (12, {"apps/s", "MiB"}),
+    "listing": (12 + 1 + 4, {"apps/s", "MiB", "ms"}),  # + first row at 0 ms, 4 rows at 20 ms
     "sandbox": (2 * 5 + 1, {"req/s"}),
     "imports": (len(SMOKE.import_targets), {"ms"}),
     "form": (2, {"ms"}),
@@ -197,3 +197,23 @@ def test_process_cpu_reads_the_counters_of_a_live_process_only() -> None:
     assert used is not None
     assert used > 0  # this test process has run imports and tests by now
     assert _process_cpu_s(2**31 - 1) is None  # no such process
+
+
+def test_latency_bound_counts_the_round_trips_of_page_workers() -> None:
+    from benchmarks.listing import latency_bound
+
+    assert latency_bound(1) == 1.0
+    assert latency_bound(5, workers=4) == 5 / 2  # page 1, then pages 2-5 at once
+    assert latency_bound(100, workers=4) == 100 / 26
+    assert latency_bound(100, workers=1) == 1.0
+
+
+def test_listing_reports_time_to_first_row_and_each_latency() -> None:
+    names = [figure.benchmark for figure in figures_of("listing")]
+    for latency in SMOKE.listing_latencies:
+        assert any(
+            f"first row, ours streamed, own-process sandbox, {latency:g} ms" in n for n in names
+        )
+    assert any(
+        "iter_all streamed into the table, own-process sandbox, 20 ms latency" in n for n in names
+    )

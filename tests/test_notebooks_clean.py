@@ -73,12 +73,31 @@ def test_outputs_are_stored_with_execution_counts(path: Path) -> None:
             )
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_no_widget_state_or_timings(path: Path) -> None:
+def test_shown_widgets_have_their_state_and_no_timings(path: Path) -> None:
+    """Each displayed widget renders without a kernel: its model (and the models it refers
+    to) are in the notebook's widget state; demo widgets that are never shown are not."""
     nb = nbformat.read(path, as_version=4)
-    assert "widgets" not in nb.metadata
+    shown = [
+        output["data"][WIDGET_VIEW]["model_id"]
+        for cell in _code_cells(nb)
+        for output in cell.outputs
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for model in shown:
+        assert model in state, f"no saved state for a displayed widget in {path.name}"
+    if state:
+        text = json.dumps(state)
+        refs = set(re.findall(r"IPY_MODEL_([0-9a-f]+)", text))
+        assert refs <= set(state), "a saved widget refers to a model that is not saved"
+        assert shown, "widget state saved but no widget shown"
     for cell in nb.cells:
-        assert "execution" not in cell.metadata  # nbclient timings, removed by nbstripout
+        assert "execution" not in cell.metadata  # nbclient timings
         assert "widgets" not in cell.metadata
 
 
@@ -94,6 +113,46 @@ def test_no_secret_key_or_temporary_path(path: Path) -> None:
             f"a temporary path in the output of {cell.source[:60]!r}"
         )
         assert "Vonage API at" not in shown, "outputs stored from a run against the real API"
+    widgets = json.dumps(nb.metadata.get("widgets", {}), ensure_ascii=False)
+    assert not TEMP_PATH.search(widgets), "a temporary path in the saved widget state"
+    assert not PRIVATE_KEY.search(widgets)
+
+
+LOOPBACK_PORT = re.compile(r"127\.0\.0\.1:(\d+)")
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_outputs_read_as_a_users_own_run(path: Path) -> None:
+    """One shared sandbox as with `make lab` (tools/run_notebooks.py): no test wording, the
+    same two stable ports everywhere."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in _code_cells(nb):
+        shown = _output_text(cell)
+        assert "temporary database" not in shown
+        assert "in this kernel" not in shown
+        assert set(LOOPBACK_PORT.findall(shown)) <= {"8800", "8900"}
+        assert "NBVAL_" not in cell.source, "a test marker a reader would see: use a tag"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_tables_are_stored_styled_without_nan_index_or_long_ids(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    tables = 0
+    for cell in _code_cells(nb):
+        for output in cell.outputs:
+            data = output.get("data", {})
+            if "text/html" not in data or "<table" not in data["text/html"]:
+                continue
+            tables += 1
+            page = data["text/html"]
+            assert not re.search(r">\s*(NaN|None|nan|&lt;NA&gt;)\s*<", page), cell.source[:60]
+            assert 'class="dataframe"' not in page, f"a bare DataFrame from {cell.source[:60]!r}"
+            assert 'class="blank level0"' not in page, "a bare index column"
+            for full in re.findall(rf">\s*({UUID})\s*<", page):
+                pytest.fail(f"a whole id {full} shown in a table cell of {cell.source[:60]!r}")
+    if path.name.startswith(("01", "02", "03", "04")):
+        assert tables, "no stored table"
 
 
 def test_the_checks_catch_what_they_claim(tmp_path: Path) -> None:

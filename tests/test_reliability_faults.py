@@ -252,6 +252,7 @@ def test_connection_refused_retries_reads_and_never_resends_a_post() -> None:
     assert write.value.method == "POST"
 
 
+@pytest.mark.serial  # a timing bound: not beside the other timed tests under xdist
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_a_read_timeout_is_a_clear_error_and_a_post_is_sent_once(
     faults: FaultServer, method: str

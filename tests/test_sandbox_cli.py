@@ -67,7 +67,9 @@ def test_cli_serves_until_ctrl_c_and_keeps_state(tmp_path: Path) -> None:
             created = http.post("/v2/applications", json={"name": "from the cli"})
             assert created.status_code == 201
     assert db.is_file()
-    with _running("--db", str(db)) as (_, url):
+    assert not any("Latency" in line for line in banner)
+    with _running("--db", str(db), "--latency", "30") as (banner, url):
+        assert "  Latency:     30 ms before each answer (simulated)" in banner
         listed = httpx.get(url + "/v2/applications", auth=("sandbox", "sandbox-secret")).json()
         assert [a["name"] for a in listed["_embedded"]["applications"]] == ["from the cli"]
 

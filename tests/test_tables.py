@@ -350,7 +350,7 @@ def test_webhooks_reference_matches_the_published_limits() -> None:
 def test_styled_text_is_the_plain_frame_text() -> None:
     frame = capabilities_table([make_app("a", "1", voice={}), make_app("b", "2", video={})])
     shown = styled(frame)
-    assert repr(shown) == frame.to_string()
+    assert repr(shown) == frame.to_string(index=False)
     assert shown.data is frame
     assert not re.search(r"0x[0-9a-f]{6,}", repr(shown))
 
@@ -374,20 +374,62 @@ def test_styled_html_ticks_booleans_blanks_missing_and_colours_severity() -> Non
     assert re.search(r'id="T_vw\d+"', html)  # a counter, not a random uuid
 
 
+def test_styled_text_has_no_nan_none_or_row_numbers() -> None:
+    frame = pd.DataFrame(
+        {
+            "error": [None, "HTTP 500."],
+            "ms": [float("nan"), 2.0],
+            "n": pd.array([None, 1], dtype="Int64"),
+        }
+    )
+    text = repr(styled(frame))
+    assert "NaN" not in text
+    assert "None" not in text
+    assert "<NA>" not in text
+    assert text.splitlines()[0].split() == ["error", "ms", "n"]  # no index column
+    assert "HTTP 500." in text
+    html = styled(frame)._repr_html_()
+    assert not re.search(r"NaN|None|nan|&lt;NA&gt;", html)
+
+
+def test_styled_html_shows_ids_short_with_the_whole_id_on_hover() -> None:
+    full = "ce8a3aed-13fd-4233-ab8c-09d63df8e906"
+    frame = pd.DataFrame({"application_id": [full, None], "name": ["x", "y"], "id": ["a", "b"]})
+    html = styled(frame)._repr_html_()
+    cells = re.findall(r"<td [^>]*>(.*?)</td>", html)
+    assert cells[0] == f'<span title="{full}">ce8a3aed…</span>'
+    assert cells[3] == ""  # missing id: blank
+    assert cells[2] == "a"  # an "id" column that holds no UUIDs stays as it is
+    assert html.count(full) == 1  # only in the hover text
+    assert "vw-id" in html
+    assert "white-space: nowrap" in html
+    assert repr(styled(frame)).count(full) == 1  # the text form keeps the whole id
+
+
+def test_styled_html_headers_may_wrap_and_change_previews_show_old_and_new_apart() -> None:
+    frame = pd.DataFrame({"field": ["name"], "before": ["old <b>"], "after": ["new"]})
+    html = styled(frame)._repr_html_()
+    assert 'class="data row0 col1 vw-before"' in html
+    assert 'class="data row0 col2 vw-after"' in html
+    assert "old &lt;b&gt;" in html
+    header = styled(pd.DataFrame({"connect_timeout_default": [1]}))._repr_html_()
+    assert "connect_<wbr>timeout_<wbr>default" in header
+
+
 def test_styled_cuts_long_tables_short_for_display_only() -> None:
     frame = pd.DataFrame({"n": range(12)})
     shown = styled(frame, max_rows=10)
     text = repr(shown)
-    assert text.startswith(frame.head(10).to_string())
+    assert text.startswith(frame.head(10).to_string(index=False))
     assert text.endswith("2 more rows not shown (12 in all; the full table is .data)")
     assert len(re.findall(r"<tr>", shown._repr_html_())) == 11  # header + 10 rows
     assert len(shown.data) == 12
-    assert repr(styled(frame, max_rows=None)) == frame.to_string()
+    assert repr(styled(frame, max_rows=None)) == frame.to_string(index=False)
 
 
 def test_styled_empty_table() -> None:
     frame = capabilities_table([])
-    assert repr(styled(frame)) == frame.to_string()
+    assert repr(styled(frame)) == frame.to_string(index=False)
     assert "<table" in styled(frame)._repr_html_()
 
 

@@ -286,7 +286,7 @@ def test_picker_lists_and_loads_applications(form: ApplicationForm, client: Vona
     app_id = _create(client, {"name": "Pick me"})
     apps = form.refresh_applications()
     assert app_id in {a.id for a in apps}
-    assert (f"Pick me · {app_id}", app_id) in form.app_picker.options
+    assert (f"Pick me · {app_id[:8]}…", app_id) in form.app_picker.options
     form.app_picker.value = app_id
     assert form.mode == "edit"
     assert form.application is not None

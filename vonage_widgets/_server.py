@@ -19,6 +19,26 @@ import uvicorn
 __all__ = ["BackgroundServer"]
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, closing idle keep-alive connections at once when it stops.
+
+    uvicorn closes an idle connection gracefully: over TLS that means sending close_notify
+    and waiting for the client's, which an idle client (a ``requests`` session in a
+    notebook) never sends. The wait then ran into the graceful-shutdown timeout, and uvicorn
+    logged ``ERROR: Cancel 0 running task(s), timeout graceful shutdown exceeded`` after
+    2 s. An idle connection has no request to finish, so it is aborted first; a connection
+    with a request in flight still gets the graceful path and its timeout.
+    """
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for connection in list(self.server_state.connections):
+            cycle = getattr(connection, "cycle", None)
+            transport = getattr(connection, "transport", None)
+            if transport is not None and (cycle is None or cycle.response_complete):
+                transport.abort()
+        await super().shutdown(sockets)
+
+
 class BackgroundServer:
     """Serve ``app`` on ``host:port`` (port 0 picks a free one) until :meth:`stop`."""
 
@@ -83,7 +103,7 @@ class BackgroundServer:
             # stop() hostage: after this grace period open connections are closed.
             timeout_graceful_shutdown=2,
         )
-        server = uvicorn.Server(config)
+        server = _Server(config)
         # No signal handlers to switch off: uvicorn installs them only in the main thread,
         # and this server runs in its own (Ctrl-C stays with the notebook or the CLI).
         self._server = server

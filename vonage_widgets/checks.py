@@ -186,11 +186,11 @@ def check_webhooks(
     ``api_key``): sign the requests like Vonage does, for servers that require signatures.
 
     Columns (:data:`CHECK_COLUMNS`): the webhook's ``address``, ``method`` and the
-    ``connect_timeout``/``socket_timeout`` used (ms); ``answered`` (an HTTP response came
+    ``connect_timeout`` and ``socket_timeout`` used (ms); ``answered`` (an HTTP response came
     back), ``within_timeouts`` (neither timeout ran out), ``status``, ``latency_ms``,
     ``content_type`` and ``json`` (served as JSON); ``valid_ncco`` (answer and fallback only;
     None without a 2xx response); ``ok`` (Vonage would accept the answer); ``problem`` (why
-    not, and what Vonage does next); ``errors`` (the ``FieldError``s of an invalid NCCO).
+    not, and what Vonage does next); ``errors`` (the ``FieldError`` list of an invalid NCCO).
     A webhook the application does not set gets a row saying so (not ok when required).
     """
     application = app if isinstance(app, Application) else Application.from_api(app)

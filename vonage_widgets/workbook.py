@@ -72,6 +72,7 @@ from vonage_widgets.sandbox import (
     Sandbox,
     simulate_call_remote,
 )
+from vonage_widgets.sandbox.latency import describe_latency, latency_from_env
 
 if TYPE_CHECKING:
     from vonage_widgets.calling import PlacedCall
@@ -151,6 +152,13 @@ class WorkbookSandbox(Sandbox):
             return "a temporary database"
         return _shown_path(self.db_path)
 
+    @property
+    def target_description(self) -> str:
+        """Where its state lives, and its simulated latency when it has one."""
+        if not self.latency:
+            return self.db_description
+        return f"{self.db_description}; {describe_latency(self.latency)}"
+
 
 def start_shared_sandbox(
     *,
@@ -167,7 +175,9 @@ def start_shared_sandbox(
     env = os.environ if environ is None else environ
     folder = Path(home).expanduser() if home is not None else default_home(env)
     sandbox = WorkbookSandbox(
-        db=_sandbox_db(env, folder), seed=seed if seed is not None else _seed_from(env)
+        db=_sandbox_db(env, folder),
+        seed=seed if seed is not None else _seed_from(env),
+        latency=latency_from_env(env),
     )
     sandbox.start()
     return sandbox
@@ -237,6 +247,7 @@ class Workbook:
         self._closed = False
         self._stop_sandbox: weakref.finalize[Any, Any] | None = None
         self._remote_sandbox: tuple[str, str, str] | None = None
+        self._forms: weakref.WeakSet[ApplicationForm] = weakref.WeakSet()  # for their pickers
 
         use_vonage = sandbox is False or (
             sandbox is None and (bool(api_key or api_secret) or _credentials_set(env))
@@ -262,6 +273,8 @@ class Workbook:
         if isinstance(sandbox, Sandbox):
             self.sandbox = sandbox.start()
             self._origin = "offline"
+            if sandbox.latency:
+                self._origin += f", {describe_latency(sandbox.latency)}"
             key = api_key or sandbox.api_key
             secret = api_secret or sandbox.api_secret
             return _client_for(sandbox.url, key, secret, sandbox.ca_file)
@@ -275,14 +288,16 @@ class Workbook:
             self._remote_sandbox = (url, key, secret)
             return _client_for(url, key, secret, None)
         embedded = WorkbookSandbox(
-            db=_sandbox_db(env, self.home), seed=seed if seed is not None else _seed_from(env)
+            db=_sandbox_db(env, self.home),
+            seed=seed if seed is not None else _seed_from(env),
+            latency=latency_from_env(env),
         )
         embedded.start()
         self.sandbox = embedded
         # Re-running ``wb = Workbook()`` drops the old workbook without close(): stop its
         # sandbox (and delete a temporary database) when it is collected or at exit.
         self._stop_sandbox = weakref.finalize(self, embedded.close)
-        self._origin = f"offline, in this kernel, {embedded.db_description}"
+        self._origin = f"offline, in this kernel, {embedded.target_description}"
         try:
             return _client_for(embedded.url, embedded.api_key, embedded.api_secret, None)
         except BaseException:
@@ -475,6 +490,8 @@ class Workbook:
                 self.client.applications.delete(app_id)
             if self.application is not None and self.application.id == app_id:
                 self.application = None
+        if found:
+            self._refresh_forms()
         return found
 
     def create_application(
@@ -518,6 +535,7 @@ class Workbook:
         )
         clean = returned.application
         self.application = clean  # it exists at Vonage now, whatever happens to the key
+        self._refresh_forms()
         if returned.unsaved is not None:
             self._unsaved = returned.unsaved
             self.unsaved_key = returned.unsaved.private_key
@@ -608,8 +626,11 @@ class Workbook:
         from vonage_widgets.widgets import ApplicationForm
 
         target = self.use(application) if isinstance(application, str) else application
-        form = ApplicationForm(self.client, keys_dir=self.keys_dir, application=target)
+        form = ApplicationForm(
+            self.client, keys_dir=self.keys_dir, application=target, path_label=self.display_path
+        )
         form.observe(self._follow_form, names="application")
+        self._forms.add(form)
         # Fill the picker with the account's applications, keeping the form's own greeting
         # ("New application ..." / "Loaded ...") rather than the listing's "Found N".
         greeting = form.status.value
@@ -624,6 +645,26 @@ class Workbook:
         app = change.get("new")
         if isinstance(app, Application) and app.id:
             self.application = app
+            owner = change.get("owner")
+            others = [form for form in self._forms if form is not owner]
+            if any(app.id not in _picker_ids(form) for form in others):
+                self._refresh_forms()  # a form created one: the others list it too
+            old = change.get("old")
+            if isinstance(old, Application) and old.id == app.id and old != app:
+                for form in others:  # a form saved it: the others editing it follow
+                    form.follow_saved(app)
+
+    def _refresh_forms(self) -> None:
+        """After a change to the account's applications: every live form's picker lists them."""
+        forms = list(self._forms)
+        if not forms:
+            return
+        try:
+            apps = self.client.applications.list_all()
+        except VonageWidgetsError:
+            return  # the lists stay as they were; each form's Refresh button says why
+        for form in forms:
+            form.show_applications(apps)
 
     def export(
         self, path: str | os.PathLike[str] | None = None, *, include_keys: bool = True
@@ -642,6 +683,9 @@ class Workbook:
         """
         result = apply_application_file(self.client, path, keys_dir=self.keys_dir)
         self.application = Application.from_api(result.to_dict())
+        self._refresh_forms()
+        for form in list(self._forms):  # forms editing it show the applied version
+            form.follow_saved(self.application)
         return self.application
 
     def _current(self) -> Application:
@@ -797,3 +841,7 @@ def _create_body(
     if privacy is not None:
         body["privacy"] = dict(privacy)
     return body
+
+
+def _picker_ids(form: ApplicationForm) -> set[str]:
+    return {str(value) for _, value in form.app_picker.options if value}

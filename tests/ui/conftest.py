@@ -32,13 +32,14 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwright
 
 from vonage_widgets.client import VonageClient
-from vonage_widgets.lab import plan_lab
+from vonage_widgets.lab import plan_lab, trust_notebooks
 from vonage_widgets.sandbox import Sandbox
 
 __all__ = [
     "CHROMIUM_FLAGS",
     "LabDriver",
     "LabServer",
+    "Screenshots",
     "UiError",
     "find_chromium",
 ]
@@ -80,13 +81,10 @@ _FOREIGN_VARS = (
 )
 
 # JupyterLab user settings: every cell stays in the DOM (Lab 4.2+ detaches off-screen cells by
-# default, jupyterlab#15964), and no news or update checks (they would reach the internet).
+# default, jupyterlab#15964). No news or update checks: plan_lab's overrides turn them off
+# (what `make lab` does, so the tests check it).
 _LAB_SETTINGS: dict[str, dict[str, Any]] = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
 }
 
 # Which code cells still have to run, and the first error any cell shows (read in the page).
@@ -107,6 +105,25 @@ _RUN_STATE_JS = """
   const error = failed ? failed.textContent.slice(0, 3000) : null;
   return {pending, running, error};
 }
+"""
+
+
+# Every output area of the open notebook that is wider than the space it has.
+_OVERFLOWING_JS = """
+() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
+  .filter(el => el.scrollWidth > el.clientWidth + 2)
+  .map(el => ({width: el.scrollWidth, room: el.clientWidth,
+               text: el.textContent.trim().slice(0, 80)}))
+"""
+
+
+# Every visible button whose label does not fit (shown cut, with "…").
+_CUT_BUTTONS_JS = """
+() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea button.widget-button')]
+  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.textContent.trim())
 """
 
 
@@ -189,6 +206,15 @@ class LabServer:
     sandbox: Sandbox
     process: subprocess.Popen[bytes]
     log_path: Path
+    data_dir: Path
+
+    def add_stored_notebook(self, name: str, as_name: str) -> Path:
+        """Copy a notebook as stored in the repository (outputs, widget state) to the served
+        folder, trusted as ``vonage-widgets lab`` trusts the notebooks it opens."""
+        target = self.notebook_dir / as_name
+        shutil.copy(REPO / "notebooks" / name, target)
+        trust_notebooks([target], self.data_dir)
+        return target
 
     def client(self) -> VonageClient:
         """A client on the sandbox, to check what the page did really happened (or set up)."""
@@ -277,7 +303,7 @@ def _serve_lab(
         # Jupyter's and IPython's own state in the temporary folder, not the user's.
         JUPYTER_CONFIG_DIR=str(root / "jupyter-config"),
         JUPYTER_RUNTIME_DIR=str(root / "jupyter-runtime"),
-        JUPYTER_DATA_DIR=str(root / "jupyter-data"),
+        JUPYTER_DATA_DIR=str(root / "jupyter-data"),  # notebook signatures, not the user's
         IPYTHONDIR=str(root / "ipython"),
         PYTHONUNBUFFERED="1",
     )
@@ -310,11 +336,11 @@ def _serve_lab(
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_serving(url, process, log_path)
-            yield LabServer(url, notebooks, sandbox, process, log_path)
+            yield LabServer(url, notebooks, sandbox, process, log_path, root / "jupyter-data")
         finally:
             _stop(process)
     finally:
-        plan.config_file.unlink(missing_ok=True)
+        plan.cleanup()
 
 
 @pytest.fixture(scope="session")
@@ -424,6 +450,15 @@ class LabDriver:
             raise UiError(f"expected one code cell containing {containing!r}, found {count}")
         return cells
 
+    def assert_fits_the_column(self) -> None:
+        """No output wider than the notebook column, no visible button with a cut label."""
+        overflowing = self.page.evaluate(_OVERFLOWING_JS)
+        if overflowing:
+            raise UiError(f"outputs wider than the notebook column: {overflowing}")
+        cut = self.page.evaluate(_CUT_BUTTONS_JS)
+        if cut:
+            raise UiError(f"buttons whose label is cut: {cut}")
+
     def wait_for_cells(self) -> None:
         """Wait until no code cell is queued or running; fail at once when one shows an error.
 
@@ -465,6 +500,42 @@ def lab(lab_page: Page, lab_server: LabServer) -> Iterator[LabDriver]:
     yield LabDriver(lab_page, lab_server)
     lab_page.close()  # first: a closing page could otherwise start a kernel again
     _shut_down_kernels(lab_server)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        default=None,
+        metavar="DIR",
+        help="keep the browser tests' screenshots (1440x900 PNG) in DIR "
+        "(`make screenshots`: docs/screenshots); default: pytest's temporary folder",
+    )
+
+
+@dataclass
+class Screenshots:
+    """Where the tests' screenshots of the notebooks go (PNG, the visible page)."""
+
+    folder: Path
+
+    def take(self, page: Page, name: str) -> Path:
+        """Save the page as ``<folder>/<name>.png`` and return the file."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{name}.png"
+        page.screenshot(path=str(path), timeout=10_000)
+        if path.stat().st_size < 1000:
+            raise UiError(f"the screenshot {path} is empty")
+        return path
+
+
+@pytest.fixture(scope="session")
+def screenshots(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Screenshots:
+    """The screenshot folder: ``--screenshots DIR`` or a temporary one."""
+    chosen = request.config.getoption("--screenshots")
+    folder = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("screenshots")
+    return Screenshots(folder)
 
 
 @pytest.hookimpl(wrapper=True)

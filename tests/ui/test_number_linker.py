@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import Locator, expect
 
-from tests.ui.conftest import LabDriver
+from tests.ui.conftest import LabDriver, Screenshots
 
 NOTEBOOK = "03-link-a-number.ipynb"
 TARGET_APP = "Browser linker target"
@@ -50,14 +50,18 @@ def _make_target_application(lab: LabDriver) -> str:
     return created.id
 
 
-def test_link_a_number_by_clicking(lab: LabDriver) -> None:
+def test_link_a_number_by_clicking(lab: LabDriver, screenshots: Screenshots) -> None:
     target_id = _make_target_application(lab)
+    lab.page.set_viewport_size({"width": 1440, "height": 900})
     lab.open(NOTEBOOK)
     lab.run_all_cells()
+    lab.assert_fits_the_column()
 
     linker = _linker(lab)
     numbers = linker.locator(".widget-select-multiple select")
     expect(numbers).to_be_visible()
+    linker.scroll_into_view_if_needed()
+    screenshots.take(lab.page, "03-link-a-number")
     # ipywidgets shows option labels with no-break spaces; read them as a person would.
     labels = numbers.locator("option").all_inner_texts()
     free = [label for label in labels if _plain(label).endswith("not linked")]

@@ -90,7 +90,7 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
     else:
         workbook = Workbook(sandbox=True)
         sandbox = workbook.sandbox
-        where = getattr(sandbox, "db_description", "its database")
+        where = getattr(sandbox, "target_description", "its database")
         described = (
             f"embedded sandbox at {workbook.url} (offline; state in {where}; it stops when "
             "this command ends)"

@@ -54,6 +54,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--seed", type=_seed, default=None, help="make ids and timestamps reproducible"
     )
     parser.add_argument(
+        "--latency",
+        metavar="MS",
+        default=None,
+        help="make every request wait MS milliseconds before it is answered, like a network "
+        "round trip (default $VONAGE_WIDGETS_SANDBOX_LATENCY, else 0)",
+    )
+    parser.add_argument(
         "--api-key",
         default=os.environ.get(_KEY_ENV),
         help=f"API key of the account (default 'sandbox', or ${_KEY_ENV})",
@@ -79,7 +86,7 @@ def _database(given: str) -> Path | str | None:
 
 def run_sandbox(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Serve until Ctrl-C or SIGTERM; 0 after a clean stop, 1 if it cannot start, 2 for
-    half-given credentials."""
+    half-given credentials or a bad ``--latency``."""
     from vonage_widgets.errors import VonageWidgetsError
     from vonage_widgets.sandbox import DEFAULT_API_KEY, DEFAULT_API_SECRET, Sandbox
 
@@ -91,8 +98,25 @@ def run_sandbox(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         accounts = {args.api_key: args.api_secret}
     db = _database(args.db)
     try:
+        from vonage_widgets.sandbox.latency import checked_latency, latency_from_env
+
+        given = getattr(args, "latency", None)
+        if given is None:
+            latency = latency_from_env(os.environ)
+        else:
+            latency = checked_latency(given, "--latency")
+    except VonageWidgetsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
         sandbox = Sandbox(
-            host=args.host, port=args.port, db=db, accounts=accounts, seed=args.seed, tls=args.tls
+            host=args.host,
+            port=args.port,
+            db=db,
+            accounts=accounts,
+            seed=args.seed,
+            tls=args.tls,
+            latency=latency,
         )
         sandbox.start()
     except (OSError, VonageWidgetsError) as error:
@@ -118,6 +142,8 @@ def run_sandbox(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             f"  API secret:  {secret}",
             f"  Database:    {sandbox.db_path if db is not None else 'temporary'}",
         ]
+        if sandbox.latency:
+            lines.append(f"  Latency:     {sandbox.latency:g} ms before each answer (simulated)")
         if sandbox.ca_file:
             lines.append(f"  CA file:     {sandbox.ca_file}")
             lines.append(f"  (trust it, e.g. REQUESTS_CA_BUNDLE={sandbox.ca_file})")

@@ -22,7 +22,17 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    NoReturn,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+)
 
 import annotated_types
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
@@ -37,6 +47,7 @@ __all__ = [
     "WireModel",
     "api_default",
     "built",
+    "compact",
     "drop_known_nulls",
     "field_bounds",
     "field_unit",
@@ -131,10 +142,117 @@ class _WireBase(BaseModel):
             out[key] = plain_json(value)
         return out
 
+    # Kept models (``compact``) share their field-name set and empty extras with others:
+    # unshare them before pydantic changes either in place.
+    def __setattr__(self, name: str, value: Any) -> None:
+        _unshare(self)
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        _unshare(self)
+        super().__delattr__(name)
+
     def effective(self, name: str) -> Any:
         """The value Vonage works with: the field's value, or the API default when absent."""
         value = getattr(self, name)
         return api_default(type(self).model_fields[name]) if value is None else value
+
+
+class _SharedNames(set[str]):
+    """A model's set of given field names, shared by every kept model that gave the same.
+
+    pydantic keeps one ``set`` per model instance (216 bytes at least, 728 from 5 names):
+    a third of what a listed application weighs. Read-only, so one model cannot change
+    another's; a copy (``model_copy``, ``copy``, pickling) is a plain set again.
+    """
+
+    __slots__ = ()
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a shared set of field names is read-only (unshare the model first)")
+
+    add = discard = remove = pop = clear = update = _read_only
+    difference_update = intersection_update = symmetric_difference_update = _read_only
+    __ior__ = __iand__ = __isub__ = __ixor__ = _read_only
+
+    def __copy__(self) -> set[str]:
+        return set(self)
+
+    def __deepcopy__(self, memo: Any) -> set[str]:
+        return set(self)
+
+    def __reduce__(self) -> tuple[type[set[str]], tuple[list[str]]]:
+        return set, (list(self),)
+
+
+class _NoExtras(dict[str, Any]):
+    """The empty ``__pydantic_extra__`` every kept model without unknown fields shares (an
+    empty dict is 64 bytes per model). Read-only; copies are plain dicts."""
+
+    __slots__ = ()
+
+    def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("shared empty extras are read-only (unshare the model first)")
+
+    __setitem__ = __delitem__ = __ior__ = _read_only
+    update = pop = popitem = setdefault = clear = _read_only
+
+    def __copy__(self) -> dict[str, Any]:
+        return {}
+
+    def __deepcopy__(self, memo: Any) -> dict[str, Any]:
+        return {}
+
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[()]]:
+        return dict, ()
+
+
+_NO_EXTRAS = _NoExtras()
+_SHARED_NAMES: dict[frozenset[str], _SharedNames] = {}
+_MAX_SHARED_NAMES = 4096  # distinct name sets kept; real bodies have a few dozen
+
+
+def _unshare(model: "_WireBase") -> None:
+    names = model.__pydantic_fields_set__
+    if type(names) is _SharedNames:
+        object.__setattr__(model, "__pydantic_fields_set__", set(names))
+    if model.__pydantic_extra__ is _NO_EXTRAS:
+        object.__setattr__(model, "__pydantic_extra__", {})
+
+
+def compact(model: M) -> M:
+    """``model`` (and every model inside it), made lighter to keep: returns ``model``.
+
+    Each model's set of given field names becomes one shared read-only set per distinct
+    set, and an empty ``__pydantic_extra__`` the one shared empty mapping. No field,
+    unknown field or validation is dropped: the model reads, compares, dumps, copies and
+    pickles as before, and unshares itself before a field is set or deleted. About 40% of
+    an application kept in a list (``ApplicationsApi.list_all``).
+    """
+    shared_names, no_extras, set_slot = _SHARED_NAMES, _NO_EXTRAS, object.__setattr__
+    stack: list[Any] = [model]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, _WireBase):
+            continue  # only our models know to unshare before a change
+        names = item.__pydantic_fields_set__
+        if type(names) is set:
+            key = frozenset(names)
+            shared = shared_names.get(key)
+            if shared is None and len(shared_names) < _MAX_SHARED_NAMES:
+                shared = shared_names.setdefault(key, _SharedNames(names))
+            if shared is not None:
+                set_slot(item, "__pydantic_fields_set__", shared)
+        if item.__pydantic_extra__ == {} and type(item.__pydantic_extra__) is dict:
+            set_slot(item, "__pydantic_extra__", no_extras)
+        for value in item.__dict__.values():
+            if value is None or type(value) is str:
+                continue  # most fields: skip the class checks
+            if type(value) is list:
+                stack.extend(value)
+            else:
+                stack.append(value)  # dropped above unless it is one of our models
+    return model
 
 
 _BUILD_LOCK = threading.Lock()

@@ -444,10 +444,10 @@ def build_app(
     """The ASGI app of the sandbox.
 
     ``extra_routes`` lets later features (call simulation) share the host. Every
-    connection, TLS included, is kept alive: the server's graceful-shutdown timeout
-    (:mod:`vonage_widgets._server`) bounds how long an idle keep-alive TLS client can hold
-    ``Sandbox.stop()`` (about 2 s), and a handshake per request would cost more than the
-    listing it served.
+    connection, TLS included, is kept alive: ``Sandbox.stop()`` aborts idle keep-alive
+    connections first (:mod:`vonage_widgets._server`), its graceful-shutdown timeout (2 s)
+    bounds only requests still in flight, and a handshake per request would cost more than
+    the listing it served.
     """
     sandbox = _Sandbox(store, accounts, ids)
     routes: list[BaseRoute] = [

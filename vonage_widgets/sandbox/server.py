@@ -24,6 +24,7 @@ from vonage_widgets.sandbox.calls import (
 )
 from vonage_widgets.sandbox.calls_route import call_routes
 from vonage_widgets.sandbox.ids import Clock, IdFactory
+from vonage_widgets.sandbox.latency import LatencyMiddleware, checked_latency
 from vonage_widgets.sandbox.store import Store
 from vonage_widgets.sandbox.tempdirs import temporary_folder
 from vonage_widgets.sandbox.tls import ensure_tls_files
@@ -96,6 +97,9 @@ class Sandbox:
     ``signature_secret`` signs the webhooks of simulated calls (:meth:`simulate_call`): one
     string for every account, or a mapping per API key; default
     :data:`~vonage_widgets.sandbox.calls.DEFAULT_SIGNATURE_SECRET`.
+    ``latency`` (milliseconds, default 0) makes every request wait that long before it is
+    answered, like a network round trip, without holding a worker or the event loop
+    (:mod:`vonage_widgets.sandbox.latency`).
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`.
     """
@@ -110,12 +114,14 @@ class Sandbox:
         seed: int | str | None = None,
         tls: bool = False,
         signature_secret: str | Mapping[str, str] | None = None,
+        latency: float = 0,
     ) -> None:
         self.host = host
         self.port = port
         self.db = db
         self.seed = seed
         self.tls = tls
+        self.latency = checked_latency(latency)
         self._accounts = _checked_accounts(accounts)
         self._signature_secrets = _signature_secrets(signature_secret, self._accounts)
         self._calls: CallSimulator | None = None
@@ -159,13 +165,16 @@ class Sandbox:
                 self._ca_file = files.ca_file
                 certfile, keyfile = str(files.cert_file), str(files.key_file)
             calls = CallSimulator(store, self._accounts, self._signature_secrets, ids)
+            app = build_app(
+                store,
+                self._accounts,
+                ids,
+                extra_routes=[*call_routes(calls), *voice_routes(calls)],
+            )
+            if self.latency:
+                app = LatencyMiddleware(app, self.latency)
             server = BackgroundServer(
-                build_app(
-                    store,
-                    self._accounts,
-                    ids,
-                    extra_routes=[*call_routes(calls), *voice_routes(calls)],
-                ),
+                app,
                 host=self.host,
                 port=self.port,
                 ssl_certfile=certfile,
@@ -277,6 +286,8 @@ class Sandbox:
 
     def __repr__(self) -> str:
         where = self._server.url if self._server is not None else "stopped"
+        if self.latency:
+            where += f", latency={self.latency:g} ms"
         return (
             f"Sandbox({where}, api_key={self.api_key!r}, api_secret={mask(self.api_secret)!r}, "
             f"db={str(self.db_path) if self.db is not None else '<temporary>'!r})"

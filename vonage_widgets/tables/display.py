@@ -1,20 +1,31 @@
 """Show a table in a notebook: compact HTML for people, plain text for nbval and terminals.
 
-:func:`styled` wraps any DataFrame. Its HTML (a pandas ``Styler``) shows booleans as ✓ or
-blank, missing values as blank and severities in colour; its ``repr`` is exactly
-``df.to_string()``, so a notebook's ``text/plain`` output is the same on every run (no
-memory addresses, no random ids) and nbval can compare it.
+:func:`styled` wraps any DataFrame. Its HTML (a pandas ``Styler``) fits a notebook column:
+booleans as ✓ or blank, missing values blank, severities in colour, UUID columns in a short
+form with the whole id as hover text, headers that wrap at ``_``, a change preview's
+``before``/``after`` in red and green. Its ``repr`` is the frame's text without the row
+numbers and with missing values blank, so a notebook's ``text/plain`` output is the same on
+every run (no memory addresses, no random ids) and nbval can compare it.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from collections.abc import Mapping
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-__all__ = ["DEFAULT_MAX_ROWS", "SEVERITY_COLOURS", "StyledTable", "styled"]
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "SEVERITY_COLOURS",
+    "SHORT_ID_LENGTH",
+    "StyledTable",
+    "short_id",
+    "styled",
+]
 
 SEVERITY_COLOURS: Mapping[str, str] = {
     "error": "background-color: #fde2e1; color: #8a1c14; font-weight: 600",
@@ -35,10 +46,39 @@ _TABLE_STYLES = [
         "props": "background-color: rgba(127, 127, 127, 0.07);",
     },
     {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: 600;"},
+    {"selector": "td.vw-id", "props": "white-space: nowrap; font-family: monospace;"},
+    {"selector": "td.vw-before", "props": "background-color: #fde2e1; color: #8a1c14;"},
+    {"selector": "td.vw-after", "props": "background-color: #e3f4e6; color: #14532d;"},
 ]
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+SHORT_ID_LENGTH = 8
+"""How many leading characters of a UUID a table shows (the full id is its hover text)."""
 # Styler scopes its CSS by a table id; a counter keeps ids unique on a page and the same on
 # every run of a notebook (the default is random).
 _TABLE_IDS = itertools.count(1)
+
+
+def _is_id_column(name: object, column: pd.Series) -> bool:
+    """An ``id``/``uuid`` column whose values are all UUIDs (or missing)."""
+    label = str(name).lower()
+    if not (label in {"id", "uuid"} or label.endswith(("_id", "_uuid", ".uuid"))):
+        return False
+    present = column.dropna()
+    return bool(len(present)) and all(isinstance(v, str) and _UUID.match(v) for v in present)
+
+
+def short_id(value: object) -> str:
+    """HTML for one id cell: its first characters, the whole id as hover text (``title``)."""
+    if not isinstance(value, str) or not value:
+        return ""
+    full = html.escape(value)
+    return f'<span title="{full}">{html.escape(value[:SHORT_ID_LENGTH])}…</span>'
+
+
+def _header(name: object) -> str:
+    """A column header that may wrap after each ``_`` or ``.`` (no cut or overlong headers)."""
+    text = html.escape(str(name))
+    return re.sub(r"([_.])", r"\1<wbr>", text)
 
 
 def _tick(value: object) -> str:
@@ -93,16 +133,24 @@ class StyledTable:
         styler.hide(axis="index").set_table_styles(_TABLE_STYLES)
         # Text comes from API bodies: escape it, so an odd name cannot inject markup.
         styler.format(na_rep="", escape="html")
-        styler.format_index(escape="html", axis=1)  # unknown capability names are API data too
+        # Unknown capability names are API data too: _header escapes them.
+        styler.format_index(_header, axis=1)
+        classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        ids = [c for c in frame.columns if _is_id_column(c, frame[c])]
+        if ids:
+            styler.format(short_id, subset=ids)  # escapes the id itself
+            for column in ids:
+                classes[column] = "vw-id"
+        if {"before", "after"} <= set(frame.columns):  # a change preview: old and new apart
+            classes["before"] = "vw-before"
+            classes["after"] = "vw-after"
         ticks = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
         if ticks:
             styler.format(_tick, subset=ticks, escape="html")
             centred = [{"selector": "td", "props": "text-align: center;"}]
             styler.set_table_styles(dict.fromkeys(ticks, centred), overwrite=False)
         if "severity" in frame.columns:
-            classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
             classes["severity"] = "vw-" + frame["severity"].astype(str)
-            styler.set_td_classes(classes)
             styler.set_table_styles(
                 [
                     {"selector": f"td.vw-{name}", "props": css}
@@ -110,6 +158,8 @@ class StyledTable:
                 ],
                 overwrite=False,
             )
+        if (classes != "").any(axis=None):
+            styler.set_td_classes(classes)
         return styler
 
     def _repr_html_(self) -> str:
@@ -117,8 +167,18 @@ class StyledTable:
 
     def __repr__(self) -> str:
         frame, note = self._shown()
-        text = frame.to_string()
+        text = _plain(frame)
         return text if note is None else f"{text}\n{note}"
+
+
+def _plain(frame: pd.DataFrame) -> str:
+    """The text form: no row numbers, missing values blank (never ``NaN`` or ``None``)."""
+    missing = [c for c in frame.columns if frame[c].isna().any()]
+    if missing:  # only those columns turn to text: the others keep their alignment
+        frame = frame.copy()
+        for column in missing:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), "")
+    return str(frame.to_string(index=False))
 
 
 def styled(
@@ -127,8 +187,9 @@ def styled(
     """``df`` for display: compact HTML in a notebook, ``df.to_string()`` as plain text.
 
     HTML: booleans as ✓ or blank, missing values blank, a ``severity`` column coloured,
-    text escaped. Plain text (``repr``): exactly ``df.to_string()``, so saved notebooks and
-    nbval see the same text on every run. Longer than ``max_rows`` (``None``: no limit),
-    both show the first ``max_rows`` rows and a line saying how many were left out.
+    text escaped, ids short (whole on hover). Plain text (``repr``): ``df.to_string()``
+    without the index and with missing values blank, the same on every run. Longer than
+    ``max_rows`` (``None``: no limit), both show the first ``max_rows`` rows and a line
+    saying how many were left out.
     """
     return StyledTable(df, caption, max_rows=max_rows)

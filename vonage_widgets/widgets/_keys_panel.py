@@ -14,6 +14,7 @@ getting lost:
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -78,10 +79,15 @@ class KeysPanel:
         self.slot = MessageSlot()
         self.pair: KeyPair | None = None
         self.saved_path: Path | None = None
+        self.show_path: Callable[[Path | str], str] = str
+        """How a key file's path is shown (the workbook shows ``<home>/keys/...``)."""
         self.current_public_key: str | None = None
 
         self.generate_button = ipw.Button(
-            description="Generate key pair", icon="key", layout=ipw.Layout(width="auto")
+            description="Generate key pair",
+            icon="key",
+            # Never shrunk by the text beside it: the label stays whole ("Gener…" otherwise).
+            layout=ipw.Layout(width="auto", min_width="170px", flex="0 0 auto"),
         )
         self.generate_info = ipw.HTML()
         self.generate_box = ipw.VBox(
@@ -226,7 +232,7 @@ class KeysPanel:
 
     def describe(self, target: Path | str) -> None:
         """Refresh the info texts; ``target`` is where the private key will be saved."""
-        where = _esc(target)
+        where = _esc(self.show_path(target))
         if self.pair is None:
             self.generate_info.value = (
                 "A new RSA key pair is generated on this computer when you save (or now, with "
@@ -241,7 +247,7 @@ class KeysPanel:
         else:
             self.generate_info.value = (
                 f"Key pair ready (public key {_esc(fingerprint(self.pair.public_pem))})."
-                f" Private key saved to <code>{_esc(self.saved_path)}</code>."
+                f" Private key saved to <code>{_esc(self.show_path(self.saved_path))}</code>."
             )
         if self.current_public_key:
             self.keep_info.value = (

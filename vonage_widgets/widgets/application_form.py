@@ -53,6 +53,7 @@ from vonage_widgets.models import (
     validate_application,
 )
 from vonage_widgets.redact import redact
+from vonage_widgets.tables.display import styled
 from vonage_widgets.widgets._document import (
     changes_frame,
     default_keys_dir,
@@ -96,7 +97,9 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
     ``client`` is a :class:`~vonage_widgets.client.VonageClient` (or ``None`` to only build and
     check documents). ``keys_dir`` is where generated private keys are saved (default
     ``<VONAGE_WIDGETS_HOME>/keys``). ``application`` (an :class:`Application` or an id) opens
-    the form in edit mode on it. Show it with ``display(form)`` or as a cell's last value.
+    the form in edit mode on it. ``path_label`` turns a key file's path into the text shown
+    (default: the path as it is; the workbook shows ``<home>/keys/...``). Show it with
+    ``display(form)`` or as a cell's last value.
     """
 
     mode = traitlets.Enum(("create", "edit"), default_value="create", help="create or edit")
@@ -112,10 +115,12 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         *,
         keys_dir: str | Path | None = None,
         application: Application | str | None = None,
+        path_label: Callable[[Path | str], str] | None = None,
     ) -> None:
         super().__init__(layout=ipw.Layout(width="100%", max_width="1000px"))
         self.client = client
         self.keys_dir = Path(keys_dir).expanduser() if keys_dir is not None else default_keys_dir()
+        self._path_label: Callable[[Path | str], str] = path_label or str
         self.key_path: Path | None = None
         """The private key file this form saved last (shown in the status, never read)."""
         self._base: dict[str, Any] = {}
@@ -159,18 +164,36 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         }
         self.privacy_rows: list[FieldRow] = [setting_row("privacy", s) for s in PRIVACY_SETTINGS]
         self.key_panel = KeysPanel()
+        self.key_panel.show_path = self._path_label
         self.general = ipw.HTML()
         self.save_button = ipw.Button(
-            description="Save", icon="save", button_style="primary", disabled=True
+            description="Save",
+            icon="save",
+            button_style="primary",
+            disabled=True,
+            layout=_whole_button(),
         )
-        self.preview_button = ipw.Button(description="Preview changes", icon="list")
-        self.reset_button = ipw.Button(description="Reset", icon="undo")
-        self.delete_button = ipw.Button(description="Delete", icon="trash", disabled=True)
+        self.preview_button = ipw.Button(
+            description="Preview changes", icon="list", layout=_whole_button()
+        )
+        self.reset_button = ipw.Button(description="Reset", icon="undo", layout=_whole_button())
+        self.delete_button = ipw.Button(
+            description="Delete", icon="trash", disabled=True, layout=_whole_button()
+        )
         self.preview = ipw.HTML()
         self.status = ipw.HTML()
+        self.save_summary = ipw.HTML(layout=ipw.Layout(flex="1 1 auto", margin="0 0 0 8px"))
+        """Beside Save: while Save is disabled, which fields stop it and why (else empty)."""
         picker_row = ipw.HBox([self.app_picker, self.refresh_button])
         buttons = ipw.HBox(
-            [self.save_button, self.preview_button, self.reset_button, self.delete_button]
+            [
+                self.save_button,
+                self.preview_button,
+                self.reset_button,
+                self.delete_button,
+                self.save_summary,
+            ],
+            layout=ipw.Layout(align_items="center"),
         )
         self.children = [
             ipw.HTML(title_html("Vonage application")),
@@ -328,6 +351,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             collected.setdefault(problem.path, []).append(problem.message)
         self.errors = collected
         self.valid = not problems
+        self.save_summary.value = _summary_html(collected)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -346,6 +370,30 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self.validate()
         if self.preview.value:  # a preview on screen must never be stale
             self.preview_changes()
+        self._say_state()
+
+    def _say_state(self) -> None:
+        """After an edit: the status tells where the form is now, never an earlier outcome."""
+        if not self.valid:
+            count = sum(len(messages) for messages in self.errors.values())
+            self._say(
+                f"Not ready to save: {count} problem{'s' * (count != 1)} (listed beside Save "
+                "and shown at each field).",
+                "warn",
+            )
+        elif self.mode == "create":
+            self._say("Ready to create the application: press Save.", "info")
+        elif self.application is not None:
+            label = self._label(self.application)
+            if self._has_changes():
+                self._say(f"Unsaved changes to {label}: press Save (or Reset).", "info")
+            else:
+                self._say(f"Editing {label}: no unsaved changes.", "info")
+
+    def _has_changes(self) -> bool:
+        if self.key_panel.mode == GENERATE:
+            return True
+        return not changes_frame(self._base, self.document()).empty
 
     # -- create / edit ---------------------------------------------------------------------
 
@@ -436,9 +484,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             self.preview.value = "<i>No changes.</i>"
         else:
             shown = frame.map(_cell)
-            self.preview.value = "<b>Changes to save</b>" + shown.to_html(
-                index=False, escape=True, border=0
-            )
+            self.preview.value = styled(shown, caption="Changes to save")._repr_html_()
         return frame
 
     def save(self) -> Application:
@@ -493,7 +539,8 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
                 "error",
             )
             return saved
-        note = f" Private key saved to {key_file} (mode 0600)." if key_file else ""
+        shown = self._path_label(key_file) if key_file else ""
+        note = f" Private key saved to {shown} (mode 0600)." if key_file else ""
         self._say(f"{verb} application {self._label(saved)}.{note}", "ok")
         return saved
 
@@ -535,7 +582,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self.validate()
         self._say(
             f"Generated a new key pair ({fingerprint(pair.public_pem)}). The private key will "
-            f"be saved to {self._prospective_key_path()} when you save.",
+            f"be saved to {self._path_label(self._prospective_key_path())} when you save.",
             "info",
         )
         return pair.public_pem
@@ -561,7 +608,7 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         self.key_path = saved
         self.validate()
         after = " Save again to send the request." if panel.mode == GENERATE else ""
-        self._say(f"Private key saved to {saved} (mode 0600).{after}", "ok")
+        self._say(f"Private key saved to {self._path_label(saved)} (mode 0600).{after}", "ok")
         return saved
 
     def check_private_key(self, path: str | Path | None = None) -> bool:
@@ -627,6 +674,16 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
         except VonageWidgetsError as error:
             self._say(f"Could not list applications: {error}", "error")
             raise
+        self.show_applications(apps)
+        self._say(f"Found {len(apps)} application{'s' * (len(apps) != 1)}.", "info")
+        return apps
+
+    def show_applications(self, apps: list[Application]) -> None:
+        """Put these applications in the picker, keeping the form's own state and status.
+
+        What :class:`~vonage_widgets.Workbook` calls after each change it makes, so the
+        dropdown of a form shown earlier lists applications created later.
+        """
         current = self.application.id if self.application is not None else None
         with self._quietly():
             self.app_picker.options = [(NEW_APPLICATION, NEW_APPLICATION_VALUE)] + [
@@ -634,8 +691,26 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
             ]
             ids = {app.id for app in apps}
             self.app_picker.value = current if current in ids else NEW_APPLICATION_VALUE
-        self._say(f"Found {len(apps)} application{'s' * (len(apps) != 1)}.", "info")
-        return apps
+
+    def follow_saved(self, app: Application) -> bool:
+        """Another form or the code saved ``app``: show its new state if this form edits it.
+
+        Only when this form has no unsaved changes (they are never thrown away); returns
+        whether the form now shows the saved application.
+        """
+        current = self.application
+        if self.mode != "edit" or current is None or current.id != app.id:
+            return False
+        if self._has_changes():
+            self._say(
+                f"{self._label(current)} was changed elsewhere since you opened it; Save would "
+                "write your version over it (Reset shows the saved one).",
+                "warn",
+            )
+            return False
+        self._show_application(app)
+        self._say(f"Showing {self._label(app)} as saved elsewhere just now.", "info")
+        return True
 
     def delete(self, confirm: bool = False) -> bool:
         """Delete the loaded application, in two steps: arm, then confirm.
@@ -711,7 +786,9 @@ class ApplicationForm(ipw.VBox):  # type: ignore[misc]
 
     @staticmethod
     def _option_label(app: Application) -> str:
-        return f"{app.name} · {app.id}"
+        # The id's first characters tell apart applications of one name and fit the box.
+        short = f"{app.id[:8]}…" if app.id and len(app.id) > 9 else app.id
+        return f"{app.name} · {short}"
 
     def __repr__(self) -> str:
         app = self.application
@@ -745,6 +822,40 @@ class _FormRows(Mapping[str, FieldRow]):
 
     def __len__(self) -> int:
         return len(self._all())
+
+
+_SUMMARY_FIELDS = 3
+
+
+def _whole_button() -> ipw.Layout:
+    """A button as wide as its label, never squeezed by the text beside it ("Preview c…")."""
+    return ipw.Layout(width="auto", min_width="90px", flex="0 0 auto")
+
+
+def _summary_html(errors: Mapping[str, list[str]]) -> str:
+    """The short list beside a disabled Save: the first few fields at fault and why."""
+    if not errors:
+        return ""
+    parts = []
+    for path, messages in list(errors.items())[:_SUMMARY_FIELDS]:
+        field = _short_path(path) or "application"
+        why = html.escape(redact(messages[0]))
+        parts.append(f'<b title="{html.escape(path)}">{html.escape(field)}</b>: {why}')
+    more = len(errors) - _SUMMARY_FIELDS
+    if more > 0:
+        parts.append(f"and {more} more field{'s' * (more != 1)}")
+    colour = _STATUS_COLOURS["error"]
+    return (
+        f'<span class="vw-save-summary" style="color:{colour}; font-size: 0.9em">'
+        f"Save is off until fixed: {'; '.join(parts)}</span>"
+    )
+
+
+def _short_path(path: str) -> str:
+    """``capabilities.voice.webhooks.answer_url.socket_timeout`` -> ``voice / answer_url /
+    socket_timeout``: the words that tell fields apart, short enough for a line beside Save."""
+    parts = [p for p in path.split(".") if p not in {"capabilities", "webhooks"}]
+    return " / ".join(parts)
 
 
 def _cell(value: Any) -> str:

@@ -119,7 +119,7 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
         self.summary = ipw.HTML()
         """One line: "valid NCCO, 3 actions" or "2 problems", and problems of the whole NCCO."""
         self.status = ipw.HTML()
-        """What the last load, template or refused command did."""
+        """What the last load, template or refused command did; emptied by a card edit."""
         self.cards_box = ipw.VBox()
         self.json_preview = ipw.Textarea(disabled=True, rows=12, layout=ipw.Layout(width="100%"))
         """The NCCO as pretty JSON: exactly ``json.dumps(builder.ncco, indent=2)``."""
@@ -279,6 +279,7 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
         except TypeError as error:  # a parameter the template does not take
             self._refuse(FieldError("template", str(error)))
         self.load(ncco)
+        self.template_menu.value = name  # the menu names what is loaded (no handler on it)
         self._say(f"Loaded the template '{template.title}'.", "ok")
 
     # -- internals -------------------------------------------------------------------------
@@ -311,7 +312,7 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
             self._refuse(FieldError("index", rule))
 
     def _new_card(self, document: dict[str, Any]) -> ActionCard:
-        card = ActionCard(document, lambda _card: self._refresh())
+        card = ActionCard(document, lambda _card: self._edited())
         card.up_button.on_click(self._clicked(lambda: self.move(self._cards.index(card), -1)))
         card.down_button.on_click(self._clicked(lambda: self.move(self._cards.index(card), 1)))
         card.remove_button.on_click(self._clicked(lambda: self.remove(self._cards.index(card))))
@@ -322,6 +323,11 @@ class NccoBuilder(ipw.VBox):  # type: ignore[misc]
         for index, card in enumerate(self._cards):
             card.set_position(index, count)
         self.cards_box.children = [card.widget for card in self._cards]
+        self._refresh()
+
+    def _edited(self) -> None:
+        """A field of a card changed: the last command's message is history now."""
+        self.status.value = ""  # the summary line above tells the current state
         self._refresh()
 
     def _refresh(self) -> None:

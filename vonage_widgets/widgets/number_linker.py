@@ -74,6 +74,11 @@ LinkerClient = ApiClient
 """What the linker needs from a client: ``VonageClient`` (``wb.client``) has it."""
 
 
+def _whole() -> ipw.Layout:
+    """A button as wide as its label (the default 148 px cuts longer ones with "…")."""
+    return ipw.Layout(width="auto", min_width="90px", flex="0 0 auto")
+
+
 class NumberLinker(ipw.VBox):  # type: ignore[misc]
     """The account's numbers as a filterable table; link a selection to an application.
 
@@ -130,14 +135,18 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
             options=[("Linked or not", ANY), ("Linked", True), ("Not linked", False)],
             value=ANY,
         )
-        self.refresh_button = ipw.Button(description="Refresh", icon="refresh")
+        self.refresh_button = ipw.Button(description="Refresh", icon="refresh", layout=_whole())
         self.progress = ipw.IntProgress(value=0, min=0, max=1, description="Loading")
         self.progress_label = ipw.Label()
         self.progress_box = ipw.HBox([self.progress, self.progress_label])
         self.progress_box.layout.display = _HIDDEN
         self.table = ipw.HTML()
         self.selector = ipw.SelectMultiple(
-            description="Numbers", options=[], rows=8, layout=ipw.Layout(width="100%")
+            description="Numbers",
+            options=[],
+            rows=8,
+            # The label takes its own width: 100% for the list as well would overflow the cell.
+            layout=ipw.Layout(width="auto", max_width="100%", flex="1 1 auto"),
         )
         self.app_picker = ipw.Dropdown(
             description="Application",
@@ -145,12 +154,16 @@ class NumberLinker(ipw.VBox):  # type: ignore[misc]
             value=NO_APPLICATION,
             layout=ipw.Layout(width="60%"),
         )
-        self.link_button = ipw.Button(description="Link", icon="link", button_style="primary")
-        self.unlink_button = ipw.Button(description="Unlink", icon="unlink")
+        self.link_button = ipw.Button(
+            description="Link", icon="link", button_style="primary", layout=_whole()
+        )
+        self.unlink_button = ipw.Button(description="Unlink", icon="unlink", layout=_whole())
         self.warnings_html = ipw.HTML()
         self.confirm_message = ipw.HTML()
-        self.confirm_button = ipw.Button(description="Move them", button_style="warning")
-        self.cancel_button = ipw.Button(description="Keep them where they are")
+        self.confirm_button = ipw.Button(
+            description="Move them", button_style="warning", layout=_whole()
+        )
+        self.cancel_button = ipw.Button(description="Keep them where they are", layout=_whole())
         self.confirm_box = ipw.VBox(
             [self.confirm_message, ipw.HBox([self.confirm_button, self.cancel_button])]
         )
