@@ -7,12 +7,13 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: lab test chromium lint unit notebooks wheel notebook-outputs docs screenshots ui bench format lock clean
 
-# Each test stage runs with its own temporary folder (TMPDIR, and Jupyter's and IPython's
-# folders inside it), removed when the stage ends, pass or fail: tests leave nothing in /tmp
-# or $HOME, even what a killed kernel or a crashed browser could not clean up itself.
+# Each test stage runs with its own temporary folder (TMPDIR, and Jupyter's, IPython's,
+# Chromium's (XDG) and npm's folders inside it), removed when the stage ends, pass or fail:
+# tests leave nothing in /tmp or $HOME, even what a killed kernel or browser cannot clean up.
 PRIVATE_TMP = tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/vonage-widgets-$@.XXXXXX") \
 	&& trap 'rm -rf "$$tmp"' EXIT INT TERM \
-	&& export TMPDIR="$$tmp" JUPYTER_DATA_DIR="$$tmp/jupyter-data" IPYTHONDIR="$$tmp/ipython" &&
+	&& export TMPDIR="$$tmp" JUPYTER_DATA_DIR="$$tmp/jupyter-data" IPYTHONDIR="$$tmp/ipython" \
+	XDG_CONFIG_HOME="$$tmp/config" XDG_CACHE_HOME="$$tmp/cache" npm_config_cache="$$tmp/npm" &&
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
