@@ -18,9 +18,6 @@ takes Basic or ``api_key``/``api_secret`` in the query (or form) [api-notes §2.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -39,6 +36,7 @@ from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, NumbersError, ValidationError
 from vonage_widgets.sandbox import applications as apps
 from vonage_widgets.sandbox import numbers
+from vonage_widgets.sandbox.basic_auth import basic_credentials, check_secret, unauthorized
 from vonage_widgets.sandbox.ids import IdFactory
 from vonage_widgets.sandbox.problems import (
     NUMBERS_MEDIA_TYPE,
@@ -74,18 +72,6 @@ class JsonBody(JSONResponse):
 
 
 # -- small parsers ---------------------------------------------------------------------------
-
-
-def _basic_credentials(header: str) -> tuple[str, str] | None:
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    key, sep, secret = decoded.partition(":")
-    return (key, secret) if sep else None
 
 
 def _accepts_json(header: str | None) -> bool:
@@ -167,29 +153,16 @@ class _Sandbox:
         self.ids = ids
 
     def _account(self, key: str, secret: str) -> str | None:
-        expected = self.accounts.get(key)
-        if expected is None:
-            return None
-        ok = hmac.compare_digest(expected.encode("utf-8"), secret.encode("utf-8"))
-        return key if ok else None
+        return check_secret(self.accounts, key, secret)
 
     # -- Application API helpers -----------------------------------------------------
 
     def _unauthorized(self) -> Reply:
-        return Reply(
-            problem(
-                401,
-                "unauthorized",
-                "Invalid credentials supplied",
-                "You did not provide correct credentials.",
-                self.ids.instance(),
-                headers={"WWW-Authenticate": 'Basic realm="Vonage sandbox"'},
-            )
-        )
+        return Reply(unauthorized(self.ids.instance()))
 
     def _app_account(self, request: Request) -> str:
         """Authenticate (Basic) and check ``Accept`` and, for POST/PUT, ``Content-Type``."""
-        credentials = _basic_credentials(request.headers.get("authorization", ""))
+        credentials = basic_credentials(request.headers.get("authorization", ""))
         account = self._account(*credentials) if credentials else None
         if account is None:
             raise self._unauthorized()
@@ -309,7 +282,7 @@ class _Sandbox:
         """Basic header, else ``api_key``/``api_secret`` in the query or form [api-notes §2.1]."""
         header = request.headers.get("authorization")
         if header:
-            credentials = _basic_credentials(header)
+            credentials = basic_credentials(header)
         else:
             params = {**form, **request.query_params}
             key, secret = params.get("api_key"), params.get("api_secret")

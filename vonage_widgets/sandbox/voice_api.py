@@ -38,7 +38,6 @@ Decisions where Vonage's public material is silent (summed up in ``docs/architec
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 from collections.abc import Mapping
@@ -54,6 +53,7 @@ from starlette.routing import Route
 from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.keys import JwtRefused, VerifiedJwt, verify_application_jwt
+from vonage_widgets.sandbox.basic_auth import basic_account, unauthorized
 from vonage_widgets.sandbox.calls import CallSimulator
 from vonage_widgets.sandbox.problems import bad_request, problem
 from vonage_widgets.sandbox.store import Store
@@ -407,27 +407,10 @@ class VoiceApi:
 
     async def trace(self, request: Request) -> Response:
         """``GET /_sandbox/calls/{uuid}/trace`` (Basic auth): the engine's trace of a call."""
-        from vonage_widgets.sandbox.app import _basic_credentials
-
-        credentials = _basic_credentials(request.headers.get("authorization", ""))
-        account = None
-        if credentials is not None:
-            key, secret = credentials
-            expected = self.simulator.accounts.get(key)
-            if expected is not None and hmac.compare_digest(
-                expected.encode("utf-8"), secret.encode("utf-8")
-            ):
-                account = key
         ids = self.simulator.ids
+        account = basic_account(self.simulator.accounts, request.headers.get("authorization", ""))
         if account is None:
-            return problem(
-                401,
-                "unauthorized",
-                "Invalid credentials supplied",
-                "You did not provide correct credentials.",
-                ids.instance(),
-                headers={"WWW-Authenticate": 'Basic realm="Vonage sandbox"'},
-            )
+            return unauthorized(ids.instance())
         data = await run_in_threadpool(self._get, account, request.path_params["uuid"], "trace")
         if data is None:
             return problem(404, "not-found", "Not Found", "No trace for this call", ids.instance())
