@@ -38,12 +38,11 @@ from vonage_widgets.models import Application, VoiceCapability, VoiceWebhooks, v
 from vonage_widgets.sandbox.ids import IdFactory
 from vonage_widgets.sandbox.numbers import SEED_NUMBERS
 from vonage_widgets.sandbox.store import Store
+from vonage_widgets.voice.call import run_call
 from vonage_widgets.voice.context import (
     CallContext,
     CallLimits,
-    CallOver,
     CallScript,
-    LimitReached,
 )
 from vonage_widgets.voice.http import WebhookTarget, make_signer, new_client
 from vonage_widgets.voice.trace import CallTrace
@@ -268,50 +267,16 @@ class CallSimulator:
 
 def _place(ctx: CallContext, region_url: str) -> None:
     """The call itself: events, answer, NCCO, hang-up (see the module docstring)."""
-    # The runner loads the NCCO models: on the first simulated call, not with the sandbox.
-    from vonage_widgets.voice.runner import NccoRunner
-
-    trace, caller = ctx.trace, ctx.caller
-    runner = NccoRunner(ctx)
-    by, why = "platform", "the NCCO ran out of actions"
-    try:
-        ctx.leg_event(caller, "started")
-        ctx.leg_event(caller, "ringing")
-        answer = {
-            "to": trace.to,
-            "from": trace.from_,
-            "uuid": trace.uuid,
-            "conversation_uuid": trace.conversation_uuid,
-            "endpoint_type": "phone",
-            "region_url": region_url,
-        }
-        ncco = ctx.fetch_answer(answer)
-        if ncco is None:
-            reason = ctx.last_error or "no NCCO"
-            trace.outcome = f"failed: no NCCO could be fetched: {reason}"
-            payload = {
-                "reason": reason,
-                "conversation_uuid": trace.conversation_uuid,
-                "timestamp": ctx.stamp(),
-            }
-            ctx.post("caller", "error", payload, ctx.event)
-            why = "no NCCO: the call is ended"
-        else:
-            caller.answered_at = ctx.now
-            trace.answered = True
-            ctx.leg_event(caller, "answered", start_time=ctx.stamp(), rate=None, network=None)
-            runner.run(ncco)
-    except CallOver as over:
-        by, why = over.by, over.why
-        if isinstance(over, LimitReached):
-            trace.outcome = f"failed: {why}"
-    ctx.closing = True
-    runner.finish_recordings()
-    ctx.step("caller", "call", "hangup", f"{why} (disconnected by {by})")
-    ctx.completed(caller, by=by)
-    if caller.answered_at is not None:
-        trace.duration = round(ctx.now - caller.answered_at, 1)
-    trace.start_time, trace.end_time = ctx.stamp(0.0), ctx.stamp()
+    trace = ctx.trace
+    answer = {
+        "to": trace.to,
+        "from": trace.from_,
+        "uuid": trace.uuid,
+        "conversation_uuid": trace.conversation_uuid,
+        "endpoint_type": "phone",
+        "region_url": region_url,
+    }
+    run_call(ctx, answer)
 
 
 def _msisdn(value: object, name: str, problems: list[FieldError]) -> str:

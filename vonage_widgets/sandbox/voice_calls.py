@@ -32,7 +32,8 @@ from typing import Any
 from vonage_widgets.models import Application
 from vonage_widgets.models.voice import CreateCall
 from vonage_widgets.sandbox.calls import DEFAULT_REGION_URL, REGION_URLS, CallSimulator
-from vonage_widgets.voice.context import CallContext, CallLimits, CallOver, CallScript, Leg
+from vonage_widgets.voice.call import run_call
+from vonage_widgets.voice.context import CallContext, CallLimits, CallScript, Leg
 from vonage_widgets.voice.http import WebhookTarget, make_signer, new_client
 from vonage_widgets.voice.trace import CallTrace
 
@@ -146,54 +147,22 @@ def place_outbound(
 
 
 def _run(ctx: CallContext, request: CreateCall, to_endpoint: dict[str, Any], region: str) -> None:
-    from vonage_widgets.voice.runner import NccoRunner  # loads the NCCO models
+    trace = ctx.trace
 
-    trace, leg = ctx.trace, ctx.caller
-    runner = NccoRunner(ctx)
-    by, why = "platform", "the NCCO ran out of actions"
-    try:
-        ctx.leg_event(leg, "started")
-        ctx.leg_event(leg, "ringing")
+    def while_ringing() -> None:
         ctx.advance(2.0)  # the called phone rings for a moment
         if request.machine_detection or request.advanced_machine_detection:
             ctx.step("caller", "note", "machine detection", "a person answered (not a machine)")
-        ncco: list[Any] | None = request.ncco
-        if ncco is None:
-            answer = {
-                "to": trace.to,
-                "from": trace.from_,
-                "uuid": trace.uuid,
-                "conversation_uuid": trace.conversation_uuid,
-                "endpoint_type": str(to_endpoint.get("type", "phone")),
-                "region_url": region,
-            }
-            ncco = ctx.fetch_answer(answer)
-        if ncco is None:
-            reason = ctx.last_error or "no NCCO"
-            trace.outcome = f"failed: no NCCO could be fetched: {reason}"
-            payload = {
-                "reason": reason,
-                "conversation_uuid": trace.conversation_uuid,
-                "timestamp": ctx.stamp(),
-            }
-            ctx.post("caller", "error", payload, ctx.event)
-            why = "no NCCO: the call is ended"
-        else:
-            leg.answered_at = ctx.now
-            trace.answered = True
-            ctx.leg_event(leg, "answered", start_time=ctx.stamp(), rate=None, network=None)
-            runner.run(ncco)
-    except CallOver as over:
-        by, why = over.by, over.why
-        if over.by == "platform" and why.startswith("the call reached"):
-            trace.outcome = f"failed: {why}"
-    ctx.closing = True
-    runner.finish_recordings()
-    ctx.step("caller", "call", "hangup", f"{why} (disconnected by {by})")
-    ctx.completed(leg, by=by)
-    if leg.answered_at is not None:
-        trace.duration = round(ctx.now - leg.answered_at, 1)
-    trace.start_time, trace.end_time = ctx.stamp(0.0), ctx.stamp()
+
+    answer = {
+        "to": trace.to,
+        "from": trace.from_,
+        "uuid": trace.uuid,
+        "conversation_uuid": trace.conversation_uuid,
+        "endpoint_type": str(to_endpoint.get("type", "phone")),
+        "region_url": region,
+    }
+    run_call(ctx, answer, ncco=request.ncco, while_ringing=while_ringing)
 
 
 def _legs(
