@@ -5,7 +5,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: lab test lint unit notebooks notebook-outputs docs screenshots ui bench format lock clean
+.PHONY: lab test chromium lint unit notebooks wheel notebook-outputs docs screenshots ui bench format lock clean
+
+# Each test stage runs with its own temporary folder (TMPDIR, and Jupyter's, IPython's,
+# Chromium's (XDG) and npm's folders inside it), removed when the stage ends, pass or fail:
+# tests leave nothing in /tmp or $HOME, even what a killed kernel or browser cannot clean up.
+PRIVATE_TMP = tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/vonage-widgets-$@.XXXXXX") \
+	&& trap 'rm -rf "$$tmp"' EXIT INT TERM \
+	&& export TMPDIR="$$tmp" JUPYTER_DATA_DIR="$$tmp/jupyter-data" IPYTHONDIR="$$tmp/ipython" \
+	XDG_CONFIG_HOME="$$tmp/config" XDG_CACHE_HOME="$$tmp/cache" npm_config_cache="$$tmp/npm" &&
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,8 +23,21 @@ $(STAMP): pyproject.toml constraints.txt
 lab: $(STAMP)
 	$(BIN)/vonage-widgets lab
 
-test: $(STAMP)
-	$(MAKE) --no-print-directory lint unit notebooks ui
+test: chromium $(STAMP)
+	$(MAKE) --no-print-directory lint unit notebooks wheel ui
+
+# The browser tests drive Debian's Chromium: install it when missing (as root, with apt-get),
+# else stop at once with the command to run, before any other stage spends its time.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Chromium is missing (the real-browser tests need it): installing it with apt-get."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: the real-browser tests need it. Install it, then run make test again:" >&2; \
+	    echo "    sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	    exit 1; \
+	  fi; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -27,10 +48,14 @@ lint: $(STAMP)
 # On every core (pytest-xdist), one worker per test module (tests/conftest.py); the ten
 # slowest tests are listed at the end.
 unit: $(STAMP)
-	$(BIN)/pytest tests --ignore=tests/ui -n auto --dist loadgroup --durations=10
+	$(PRIVATE_TMP) $(BIN)/pytest tests --ignore=tests/ui --ignore=tests/wheel -n auto --dist loadgroup --durations=10
 
 notebooks: $(STAMP)
-	$(BIN)/pytest -p no:python --nbval --nbval-current-env notebooks
+	$(PRIVATE_TMP) $(BIN)/python -m pytest -p tests.notebooks_plugin -p no:python --nbval --nbval-current-env notebooks
+
+# Builds the wheel, installs it in a fresh venv and runs the installed tutorials under nbval.
+wheel: $(STAMP)
+	$(PRIVATE_TMP) $(BIN)/pytest tests/wheel
 
 # Run every notebook as a user would (one shared sandbox, seed 2026) and store the outputs
 # and widget state: what nbval compares and the docs site shows (tools/run_notebooks.py).
@@ -47,7 +72,7 @@ screenshots: $(STAMP)
 	$(BIN)/pytest tests/ui --screenshots docs/screenshots
 
 ui: $(STAMP)
-	$(BIN)/pytest tests/ui
+	$(PRIVATE_TMP) $(BIN)/pytest tests/ui
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -1,10 +1,10 @@
 """Item 6: how long the whole notebook suite takes under nbval (what ``make notebooks`` runs).
 
-One ``pytest -p no:python --nbval --nbval-current-env notebooks`` in a subprocess, from the
-repository root; ``notebooks/conftest.py`` sets the environment itself (offline sandbox,
-seed, throw-away home). The baseline is the same command on as many trivial notebooks (one
-``1 + 1`` cell each): the fixed cost of starting a kernel per notebook, which no change to
-the notebooks or the package can remove.
+One ``pytest -p tests.notebooks_plugin -p no:python --nbval --nbval-current-env notebooks``
+in a subprocess, from the repository root; the plugin sets the environment itself (offline
+sandbox, seed, throw-away folders). The baseline is the same command on as many trivial
+notebooks (one ``1 + 1`` cell each): the fixed cost of starting a kernel per notebook, which
+no change to the notebooks or the package can remove.
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ def nbval_seconds(folder: Path) -> tuple[float, int, str]:
         sys.executable,
         "-m",
         "pytest",
+        "-p",
+        "tests.notebooks_plugin",
         "-p",
         "no:python",
         "-p",

@@ -72,9 +72,9 @@ def json_reply(status: int, body: Any, headers: dict[str, str] | None = None) ->
     return httpx.Response(status, json=body, headers=headers)
 
 
-def example(shared_dir: Path, relative: str) -> Any:
-    """A recorded SDK response from ``shared/specs/examples``."""
-    return json.loads((shared_dir / "specs" / "examples" / relative).read_text(encoding="utf-8"))
+def example(oracles_dir: Path, relative: str) -> Any:
+    """A recorded SDK response from ``tests/oracles/specs/examples``."""
+    return json.loads((oracles_dir / "specs" / "examples" / relative).read_text(encoding="utf-8"))
 
 
 def query(request: httpx.Request) -> dict[str, str]:

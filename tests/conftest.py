@@ -1,4 +1,4 @@
-"""Shared fixtures: where the reference specs live, and small helpers."""
+"""Shared fixtures: where the vendored oracle data lives, and small helpers."""
 
 from __future__ import annotations
 
@@ -9,21 +9,24 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-# CI and every session lay shared/ beside the clone: <parent>/main and <parent>/shared.
-SHARED = REPO.parent / "shared"
+ORACLES = REPO / "tests" / "oracles"
+"""Outside data the tests check against (specs, SDK fixtures): see ``tests/oracles/SOURCES.md``."""
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """The read-only reference folder (specs, recorded SDK responses)."""
-    if not (SHARED / "specs").is_dir():
-        pytest.fail(f"reference folder not found at {SHARED}: it must sit beside the repository")
-    return SHARED
+def oracles_dir() -> Path:
+    """The vendored oracle folder: ``specs/current``, ``specs/examples``, ``specs/ncco.json``."""
+    return ORACLES
 
 
 def load_json(path: Path) -> Any:
     """Read a JSON file."""
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def ncco_reference_snippets(oracles: Path) -> list[Any]:
+    """The example NCCOs of ``ncco_snippets.json``, one per documented action but stream."""
+    return [entry["ncco"] for entry in load_json(oracles / "ncco_snippets.json")["snippets"]]
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -9,9 +9,9 @@ from typing import Any
 from tests.conftest import load_json
 
 
-def recorded(shared_dir: Path, folder: str) -> list[Path]:
+def recorded(oracles_dir: Path, folder: str) -> list[Path]:
     """The recorded JSON bodies in ``specs/examples/<folder>``, sorted (never empty)."""
-    paths = sorted((shared_dir / "specs" / "examples" / folder).glob("*.json"))
+    paths = sorted((oracles_dir / "specs" / "examples" / folder).glob("*.json"))
     assert paths, f"no recorded bodies in {folder}"
     return paths
 
@@ -57,6 +57,6 @@ def _deep_merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
             target[key] = value
 
 
-def load_spec(shared_dir: Path) -> dict[str, Any]:
+def load_spec(oracles_dir: Path) -> dict[str, Any]:
     """The current Application API spec (2.4.1)."""
-    return load_json(shared_dir / "specs" / "current" / "application.v2.json")
+    return load_json(oracles_dir / "specs" / "current" / "application.v2.json")

@@ -53,17 +53,17 @@ def make_number(msisdn: str, **fields: Any) -> OwnedNumber:
     return OwnedNumber.model_validate({"msisdn": msisdn, "country": "GB", **fields})
 
 
-def recorded_app(shared_dir: Path, name: str) -> Application:
+def recorded_app(oracles_dir: Path, name: str) -> Application:
     """An application from a recorded SDK response in ``specs/examples/application``."""
-    return Application.from_api(load_json(shared_dir / "specs/examples/application" / name))
+    return Application.from_api(load_json(oracles_dir / "specs/examples/application" / name))
 
 
-def recorded_page(shared_dir: Path, name: str) -> list[Application]:
+def recorded_page(oracles_dir: Path, name: str) -> list[Application]:
     """The applications of a recorded list response."""
-    body = load_json(shared_dir / "specs/examples/application" / name)
+    body = load_json(oracles_dir / "specs/examples/application" / name)
     return ApplicationPage.from_api(body).applications
 
 
-def recorded_numbers(shared_dir: Path, name: str) -> list[OwnedNumber]:
+def recorded_numbers(oracles_dir: Path, name: str) -> list[OwnedNumber]:
     """The numbers of a recorded ``GET /account/numbers`` response."""
-    return NumbersPage.from_api(load_json(shared_dir / "specs/examples/numbers" / name)).numbers
+    return NumbersPage.from_api(load_json(oracles_dir / "specs/examples/numbers" / name)).numbers

@@ -86,15 +86,15 @@ def account_of(total_items: int, delay: float = 0.0) -> Recorder:
 
 
 @pytest.fixture
-def shared(shared_dir: Path) -> Path:
-    return shared_dir
+def oracles(oracles_dir: Path) -> Path:
+    return oracles_dir
 
 
 # -- list ------------------------------------------------------------------------------------
 
 
-def test_list_sends_get_with_page_and_size(shared: Path) -> None:
-    body = example(shared, "application/list_applications_basic.json")
+def test_list_sends_get_with_page_and_size(oracles: Path) -> None:
+    body = example(oracles, "application/list_applications_basic.json")
     recorder = Recorder(json_reply(200, body))
     with client_for(recorder) as client:
         page = client.applications.list()
@@ -110,8 +110,8 @@ def test_list_sends_get_with_page_and_size(shared: Path) -> None:
     assert [a.id for a in page.applications] == ["1b1b1b1b-1b1b-1b1b-1b1b-1b1b1b1b1b1b"]
 
 
-def test_list_other_page(shared: Path) -> None:
-    body = example(shared, "application/list_applications_multiple_pages.json")
+def test_list_other_page(oracles: Path) -> None:
+    body = example(oracles, "application/list_applications_multiple_pages.json")
     recorder = Recorder(json_reply(200, body))
     with client_for(recorder) as client:
         page = client.applications.list(page=1, page_size=3)
@@ -195,9 +195,9 @@ def test_iter_empty_account_yields_nothing_and_stops(body: dict[str, Any]) -> No
     assert len(recorder.requests) == 2  # one page each; a loop would hit "unexpected request"
 
 
-def test_iter_single_page(shared: Path) -> None:
+def test_iter_single_page(oracles: Path) -> None:
     recorder = Recorder(
-        json_reply(200, example(shared, "application/list_applications_basic.json"))
+        json_reply(200, example(oracles, "application/list_applications_basic.json"))
     )
     with client_for(recorder) as client:
         names = [a.name for a in client.applications.iter()]
@@ -261,9 +261,9 @@ def test_list_all_fetches_later_pages_concurrently() -> None:
     assert len(threads) == 5  # the caller for page 1, then four workers
 
 
-def test_list_all_single_page_uses_no_threads(shared: Path) -> None:
+def test_list_all_single_page_uses_no_threads(oracles: Path) -> None:
     recorder = Recorder(
-        json_reply(200, example(shared, "application/list_applications_basic.json"))
+        json_reply(200, example(oracles, "application/list_applications_basic.json"))
     )
     calls: list[tuple[int, int]] = []
     with client_for(recorder) as client:
@@ -287,8 +287,8 @@ def test_list_all_raises_the_failure_of_a_page() -> None:
 # -- get / create / update / delete ----------------------------------------------------------
 
 
-def test_get(shared: Path) -> None:
-    body = example(shared, "application/get_application.json")
+def test_get(oracles: Path) -> None:
+    body = example(oracles, "application/get_application.json")
     recorder = Recorder(json_reply(200, body))
     with client_for(recorder) as client:
         app = client.applications.get(body["id"])
@@ -316,8 +316,8 @@ def test_empty_id_is_refused_locally(bad_id: str) -> None:
     assert recorder.requests == []
 
 
-def test_get_not_found(shared: Path) -> None:
-    body = example(shared, "http_client/404.json")
+def test_get_not_found(oracles: Path) -> None:
+    body = example(oracles, "http_client/404.json")
     api = client_for(Recorder(json_reply(404, body)))
     with api as client, pytest.raises(NotFoundError) as caught:
         client.applications.get("missing")
@@ -338,8 +338,8 @@ VOICE_APP: dict[str, Any] = {
 }
 
 
-def test_create_posts_json_and_returns_generated_private_key(shared: Path) -> None:
-    response = example(shared, "application/create_application_basic.json")
+def test_create_posts_json_and_returns_generated_private_key(oracles: Path) -> None:
+    response = example(oracles, "application/create_application_basic.json")
     recorder = Recorder(json_reply(201, response))
     with client_for(recorder) as client:
         app = client.applications.create(VOICE_APP)
@@ -431,8 +431,8 @@ def test_create_is_not_retried_on_503() -> None:
     assert "not retried" in str(caught.value)
 
 
-def test_create_is_not_retried_on_429(shared: Path) -> None:
-    body = example(shared, "http_client/429.json")
+def test_create_is_not_retried_on_429(oracles: Path) -> None:
+    body = example(oracles, "http_client/429.json")
     recorder = Recorder(json_reply(429, body, {"Retry-After": "2"}))
     with client_for(recorder) as client, pytest.raises(RateLimitedError) as caught:
         client.applications.create(VOICE_APP)
@@ -459,8 +459,8 @@ def test_create_bad_request_maps_invalid_parameters() -> None:
     assert caught.value.instance == problem["instance"]
 
 
-def test_update_puts_the_full_document_with_unknown_capabilities(shared: Path) -> None:
-    current = example(shared, "application/get_application.json")
+def test_update_puts_the_full_document_with_unknown_capabilities(oracles: Path) -> None:
+    current = example(oracles, "application/get_application.json")
     video = {"webhooks": {"archive_status": {"address": "https://v.test", "active": True}}}
     current["capabilities"]["video"] = video
     current["future_field"] = {"kept": [1, 2]}

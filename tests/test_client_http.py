@@ -188,8 +188,8 @@ def test_retry_after_as_http_date_is_honoured() -> None:
     assert sleeps == [12.5]  # far future: capped
 
 
-def test_retries_exhausted_raise_rate_limited_error(shared_dir: Path) -> None:
-    body = example(shared_dir, "http_client/429.json")
+def test_retries_exhausted_raise_rate_limited_error(oracles_dir: Path) -> None:
+    body = example(oracles_dir, "http_client/429.json")
     sleeps = Sleeps()
     recorder = Recorder(*[json_reply(429, body, {"Retry-After": "1"}) for _ in range(4)])
     with pytest.raises(RateLimitedError) as caught:
@@ -312,9 +312,9 @@ def example_429() -> dict[str, str]:
     ],
 )
 def test_recorded_error_bodies_map_to_classes(
-    shared_dir: Path, name: str, status: int, kind: type[ApiError]
+    oracles_dir: Path, name: str, status: int, kind: type[ApiError]
 ) -> None:
-    body = example(shared_dir, f"http_client/{name}")
+    body = example(oracles_dir, f"http_client/{name}")
     recorder = Recorder(json_reply(status, body))
     with pytest.raises(kind) as caught:
         session(recorder, max_retries=0).request("GET", URL)
@@ -393,8 +393,8 @@ def test_legacy_numbers_error_body_on_auth_failure() -> None:
     assert caught.value.title == "authentication failed"
 
 
-def test_http_420_becomes_numbers_error_with_hint(shared_dir: Path) -> None:
-    body = example(shared_dir, "numbers/no_number.json")
+def test_http_420_becomes_numbers_error_with_hint(oracles_dir: Path) -> None:
+    body = example(oracles_dir, "numbers/no_number.json")
     recorder = Recorder(json_reply(420, body))
     with pytest.raises(NumbersError) as caught:
         session(recorder).request(

@@ -78,15 +78,15 @@ OK = {"error-code": "200", "error-code-label": "success"}
 
 
 @pytest.fixture
-def shared(shared_dir: Path) -> Path:
-    return shared_dir
+def oracles(oracles_dir: Path) -> Path:
+    return oracles_dir
 
 
 # -- list ------------------------------------------------------------------------------------
 
 
-def test_list_defaults(shared: Path) -> None:
-    recorder = Recorder(json_reply(200, example(shared, "numbers/list_owned_numbers_basic.json")))
+def test_list_defaults(oracles: Path) -> None:
+    recorder = Recorder(json_reply(200, example(oracles, "numbers/list_owned_numbers_basic.json")))
     with client_for(recorder) as client:
         page = client.numbers.list()
     sent = recorder.last
@@ -100,8 +100,8 @@ def test_list_defaults(shared: Path) -> None:
     assert page.numbers[1].app_id == APP_ID
 
 
-def test_list_sends_every_filter(shared: Path) -> None:
-    recorder = Recorder(json_reply(200, example(shared, "numbers/list_owned_numbers_filter.json")))
+def test_list_sends_every_filter(oracles: Path) -> None:
+    recorder = Recorder(json_reply(200, example(oracles, "numbers/list_owned_numbers_filter.json")))
     with client_for(recorder) as client:
         page = client.numbers.list(
             country="GB",
@@ -131,8 +131,8 @@ def test_list_has_application_false_is_sent() -> None:
     assert query(recorder.last)["has_application"] == "false"
 
 
-def test_list_empty_account(shared: Path) -> None:
-    recorder = Recorder(json_reply(200, example(shared, "numbers/nothing.json")))
+def test_list_empty_account(oracles: Path) -> None:
+    recorder = Recorder(json_reply(200, example(oracles, "numbers/nothing.json")))
     with client_for(recorder) as client:
         page = client.numbers.list()
     assert page.count == 0
@@ -179,8 +179,8 @@ def test_list_auth_failure_legacy_body() -> None:
 # -- iter / list_all -------------------------------------------------------------------------
 
 
-def test_iter_follows_count(shared: Path) -> None:
-    subset = example(shared, "numbers/list_owned_numbers_subset.json")  # count 2, one item
+def test_iter_follows_count(oracles: Path) -> None:
+    subset = example(oracles, "numbers/list_owned_numbers_subset.json")  # count 2, one item
     second = {"count": 2, "numbers": [{"country": "GB", "msisdn": "447007000000"}]}
     recorder = Recorder(json_reply(200, subset), json_reply(200, second))
     with client_for(recorder) as client:
@@ -241,8 +241,8 @@ def test_list_all_empty_account() -> None:
 # -- link / unlink ---------------------------------------------------------------------------
 
 
-def test_link_with_country_looks_up_then_posts_one_form(shared: Path) -> None:
-    recorder = Recorder(listed(), json_reply(200, example(shared, "numbers/number.json")))
+def test_link_with_country_looks_up_then_posts_one_form(oracles: Path) -> None:
+    recorder = Recorder(listed(), json_reply(200, example(oracles, "numbers/number.json")))
     with client_for(recorder) as client:
         assert client.numbers.link("447700900000", NEW_APP, country="GB") is None
     lookup, sent = recorder.requests
@@ -254,8 +254,8 @@ def test_link_with_country_looks_up_then_posts_one_form(shared: Path) -> None:
     assert form(sent) == {"country": "GB", "msisdn": "447700900000", "app_id": NEW_APP}
 
 
-def test_link_without_country_looks_the_number_up(shared: Path) -> None:
-    listing = example(shared, "numbers/list_owned_numbers_basic.json")
+def test_link_without_country_looks_the_number_up(oracles: Path) -> None:
+    listing = example(oracles, "numbers/list_owned_numbers_basic.json")
     recorder = Recorder(json_reply(200, listing), json_reply(200, {"error-code": "200"}))
     with client_for(recorder) as client:
         client.numbers.link("447007000000", NEW_APP)
@@ -271,8 +271,8 @@ def test_link_without_country_looks_the_number_up(shared: Path) -> None:
     assert form(update) == {"country": "GB", "msisdn": "447007000000", "app_id": NEW_APP}
 
 
-def test_link_number_not_owned_is_refused_before_any_update(shared: Path) -> None:
-    recorder = Recorder(json_reply(200, example(shared, "numbers/nothing.json")))
+def test_link_number_not_owned_is_refused_before_any_update(oracles: Path) -> None:
+    recorder = Recorder(json_reply(200, example(oracles, "numbers/nothing.json")))
     with client_for(recorder) as client, pytest.raises(ValidationError) as caught:
         client.numbers.link("447700900999", NEW_APP)
     assert caught.value.paths == ["msisdn"]
@@ -307,16 +307,16 @@ def test_unlink_posts_without_app_id() -> None:
     assert form(sent) == {"country": "GB", "msisdn": "447700900000"}
 
 
-def test_unlink_without_country_looks_the_number_up(shared: Path) -> None:
-    listing = example(shared, "numbers/list_owned_numbers_basic.json")
+def test_unlink_without_country_looks_the_number_up(oracles: Path) -> None:
+    listing = example(oracles, "numbers/list_owned_numbers_basic.json")
     recorder = Recorder(json_reply(200, listing), json_reply(200, {"error-code": "200"}))
     with client_for(recorder) as client:
         client.numbers.unlink("3400000000")
     assert form(recorder.last) == {"country": "ES", "msisdn": "3400000000"}
 
 
-def test_update_refused_with_http_200_error_code(shared: Path) -> None:
-    body = example(shared, "numbers/no_number.json")
+def test_update_refused_with_http_200_error_code(oracles: Path) -> None:
+    body = example(oracles, "numbers/no_number.json")
     recorder = Recorder(listed(), json_reply(200, body))
     with client_for(recorder) as client, pytest.raises(NumbersError) as caught:
         client.numbers.link("447700900000", NEW_APP, country="GB")
@@ -329,8 +329,8 @@ def test_update_refused_with_http_200_error_code(shared: Path) -> None:
     assert error.url == f"{REST}/number/update"
 
 
-def test_update_refused_with_http_420(shared: Path) -> None:
-    body = example(shared, "numbers/no_number.json")
+def test_update_refused_with_http_420(oracles: Path) -> None:
+    body = example(oracles, "numbers/no_number.json")
     recorder = Recorder(listed(), json_reply(420, body))
     with client_for(recorder) as client, pytest.raises(NumbersError) as caught:
         client.numbers.unlink("447700900000", country="GB")
@@ -366,8 +366,8 @@ def test_update_timeout_is_not_retried() -> None:
     assert str(caught.value).startswith(f"POST {REST}/number/update timed out")
 
 
-def test_lookup_get_is_retried_but_the_update_is_not(shared: Path) -> None:
-    listing = example(shared, "numbers/list_owned_numbers_basic.json")
+def test_lookup_get_is_retried_but_the_update_is_not(oracles: Path) -> None:
+    listing = example(oracles, "numbers/list_owned_numbers_basic.json")
     sleeps = Sleeps()
     recorder = Recorder(
         httpx.Response(503),
@@ -380,7 +380,7 @@ def test_lookup_get_is_retried_but_the_update_is_not(shared: Path) -> None:
     assert sleeps == [0.2]
 
 
-# -- settings survive link and unlink (/number/update replaces the routing, section 2.3) ------
+# -- settings survive link and unlink (/number/update replaces the routing, [api-notes §2.3]) ------
 
 SETTINGS = {
     "moHttpUrl": "https://example.com/inbound-sms?x=1&y=2",
@@ -451,8 +451,8 @@ def test_update_sends_exactly_the_routing_given() -> None:
     }
 
 
-def test_update_without_country_looks_it_up(shared: Path) -> None:
-    listing = example(shared, "numbers/list_owned_numbers_basic.json")
+def test_update_without_country_looks_it_up(oracles: Path) -> None:
+    listing = example(oracles, "numbers/list_owned_numbers_basic.json")
     recorder = Recorder(json_reply(200, listing), json_reply(200, OK))
     with client_for(recorder) as client:
         client.numbers.update("3400000000", app_id=NEW_APP)
@@ -471,8 +471,8 @@ def test_update_refuses_bad_routing_before_sending() -> None:
     assert recorder.requests == []
 
 
-def test_update_with_an_app_id_gets_the_link_hint(shared: Path) -> None:
-    recorder = Recorder(json_reply(200, example(shared, "numbers/no_number.json")))
+def test_update_with_an_app_id_gets_the_link_hint(oracles: Path) -> None:
+    recorder = Recorder(json_reply(200, example(oracles, "numbers/no_number.json")))
     with client_for(recorder) as client, pytest.raises(NumbersError) as caught:
         client.numbers.update("447700900000", "GB", app_id=NEW_APP)
     assert NEW_APP in caught.value.hint

@@ -1,6 +1,6 @@
 """An application Vonage returns with an unset fallback (``"address": ""``) reads and writes back.
 
-Vonage's 2021 docs show that shape in GET responses [DOC-SIGNED-VOICE] (reference 1.7); the
+Vonage's 2021 docs show that shape in GET responses [api-notes §1.7]; the
 client must read it, and a PUT of what it read must carry it back unchanged.
 """
 

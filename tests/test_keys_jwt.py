@@ -43,7 +43,7 @@ def other_pair() -> KeyPair:
 
 
 def pyjwt_verify(token: str | bytes, public_pem: str) -> dict[str, Any]:
-    """The reference rules, enforced by PyJWT: RS256 only, signature, exp and iat present."""
+    """[api-notes §4], enforced by PyJWT: RS256 only, signature, exp and iat present."""
     return jwt.decode(
         token,
         public_pem,
@@ -58,7 +58,7 @@ def official_token(pair: KeyPair, options: dict[str, Any] | None = None) -> byte
 
 
 # ---------------------------------------------------------------------------------------------
-# mint_jwt: claims and header per the reference table (section 4)
+# mint_jwt: claims and header per [api-notes §4]
 # ---------------------------------------------------------------------------------------------
 
 

@@ -62,7 +62,7 @@ def rejection(token: object, secret: str = SECRET, **kwargs: Any) -> WebhookSign
 
 
 # ---------------------------------------------------------------------------------------------
-# payload_hash [KB-PAYLOAD-HASH]
+# payload_hash [api-notes §3.6]
 # ---------------------------------------------------------------------------------------------
 
 
@@ -141,7 +141,7 @@ def test_any_json_object_hashes_to_its_compact_utf8_form(
 
 
 # ---------------------------------------------------------------------------------------------
-# sign_webhook: what the sandbox sends [DOC-SIGNED-MSG]
+# sign_webhook: what the sandbox sends [api-notes §3.6]
 # ---------------------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ import pytest
 from vonage_application.requests import ApplicationConfig
 from vonage_application.responses import ApplicationData, ListApplicationsResponse
 
-from tests.conftest import SHARED, load_json
+from tests.conftest import ORACLES, load_json
 from tests.models_helpers import load_spec, recorded, spec_example, without_private_key
 from vonage_widgets.models import (
     Application,
@@ -35,33 +35,33 @@ APPLICATION_BODIES = [
 PAGE_BODIES = ["list_applications_basic", "list_applications_multiple_pages"]
 
 
-def _example(shared_dir: Path, folder: str, name: str) -> dict[str, Any]:
-    return load_json(shared_dir / "specs" / "examples" / folder / f"{name}.json")
+def _example(oracles_dir: Path, folder: str, name: str) -> dict[str, Any]:
+    return load_json(oracles_dir / "specs" / "examples" / folder / f"{name}.json")
 
 
-def test_every_recorded_application_body_is_covered(shared_dir: Path) -> None:
-    names = {p.stem for p in recorded(shared_dir, "application")}
+def test_every_recorded_application_body_is_covered(oracles_dir: Path) -> None:
+    names = {p.stem for p in recorded(oracles_dir, "application")}
     assert names == set(APPLICATION_BODIES) | set(PAGE_BODIES)
 
 
 @pytest.mark.parametrize("name", APPLICATION_BODIES)
-def test_application_round_trip_is_exact(shared_dir: Path, name: str) -> None:
-    body = _example(shared_dir, "application", name)
+def test_application_round_trip_is_exact(oracles_dir: Path, name: str) -> None:
+    body = _example(oracles_dir, "application", name)
     app = Application.from_api(body)
     assert app.to_dict() == without_private_key(body)
     assert app.link() == f"/v2/applications/{body['id']}"
 
 
 @pytest.mark.parametrize("name", APPLICATION_BODIES)
-def test_to_api_is_the_dict_without_id_and_links(shared_dir: Path, name: str) -> None:
-    body = _example(shared_dir, "application", name)
+def test_to_api_is_the_dict_without_id_and_links(oracles_dir: Path, name: str) -> None:
+    body = _example(oracles_dir, "application", name)
     expected = without_private_key(body)
     del expected["id"], expected["_links"]
     assert Application.from_api(body).to_api() == expected
 
 
-def test_generated_private_key_is_reachable_but_never_written(shared_dir: Path) -> None:
-    body = _example(shared_dir, "application", "create_application_basic")
+def test_generated_private_key_is_reachable_but_never_written(oracles_dir: Path) -> None:
+    body = _example(oracles_dir, "application", "create_application_basic")
     app = Application.from_api(body)
     assert app.keys is not None
     assert app.keys.private_key is not None
@@ -73,20 +73,20 @@ def test_generated_private_key_is_reachable_but_never_written(shared_dir: Path) 
 
 
 @pytest.mark.parametrize("name", PAGE_BODIES)
-def test_application_page_round_trip_is_exact(shared_dir: Path, name: str) -> None:
-    body = _example(shared_dir, "application", name)
+def test_application_page_round_trip_is_exact(oracles_dir: Path, name: str) -> None:
+    body = _example(oracles_dir, "application", name)
     page = ApplicationPage.from_api(body)
     assert page.to_dict() == body
     assert [a.id for a in page.applications] == [a["id"] for a in body["_embedded"]["applications"]]
     assert page.links == body["_links"]
 
 
-def test_page_links_and_next_page(shared_dir: Path) -> None:
+def test_page_links_and_next_page(oracles_dir: Path) -> None:
     single = ApplicationPage.from_api(
-        _example(shared_dir, "application", "list_applications_basic")
+        _example(oracles_dir, "application", "list_applications_basic")
     )
     several = ApplicationPage.from_api(
-        _example(shared_dir, "application", "list_applications_multiple_pages")
+        _example(oracles_dir, "application", "list_applications_multiple_pages")
     )
     assert single.next_page is None
     assert several.next_page == 2
@@ -100,21 +100,21 @@ def test_page_links_and_next_page(shared_dir: Path) -> None:
     assert voice.webhooks.to_wire() == {}  # the recorded "webhooks": {} stays an empty object
 
 
-def test_every_recorded_numbers_body_round_trips(shared_dir: Path) -> None:
-    for path in recorded(shared_dir, "numbers"):
+def test_every_recorded_numbers_body_round_trips(oracles_dir: Path) -> None:
+    for path in recorded(oracles_dir, "numbers"):
         body = load_json(path)
         model = NumbersStatus if "error-code" in body else NumbersPage
         assert model.from_api(body).to_dict() == body, path.name
 
 
-def test_numbers_without_numbers_key_is_an_empty_page(shared_dir: Path) -> None:
-    page = NumbersPage.from_api(_example(shared_dir, "numbers", "nothing"))
+def test_numbers_without_numbers_key_is_an_empty_page(oracles_dir: Path) -> None:
+    page = NumbersPage.from_api(_example(oracles_dir, "numbers", "nothing"))
     assert (page.count, page.numbers) == (0, [])
     assert page.to_dict() == {}
 
 
-def test_linked_number_fields_are_read(shared_dir: Path) -> None:
-    page = NumbersPage.from_api(_example(shared_dir, "numbers", "list_owned_numbers_basic"))
+def test_linked_number_fields_are_read(oracles_dir: Path) -> None:
+    page = NumbersPage.from_api(_example(oracles_dir, "numbers", "list_owned_numbers_basic"))
     linked = page.numbers[1]
     assert (linked.country, linked.msisdn, linked.app_id) == (
         "GB",
@@ -149,7 +149,7 @@ def test_routing_form_keeps_settings_and_drops_app_routing() -> None:
     assert number.routing_form(app_id="new") == {**kept, "app_id": "new"}
 
 
-def test_routing_form_keeps_a_sip_or_tel_forwarding(shared_dir: Path) -> None:
+def test_routing_form_keeps_a_sip_or_tel_forwarding(oracles_dir: Path) -> None:
     forwarded = OwnedNumber.model_validate(
         {
             "msisdn": "447700900000",
@@ -162,27 +162,27 @@ def test_routing_form_keeps_a_sip_or_tel_forwarding(shared_dir: Path) -> None:
         "voiceCallbackType": "sip",
         "voiceCallbackValue": "sip:a@b.c",
     }
-    page = NumbersPage.from_api(_example(shared_dir, "numbers", "list_owned_numbers_basic"))
+    page = NumbersPage.from_api(_example(oracles_dir, "numbers", "list_owned_numbers_basic"))
     assert [n.routing_form() for n in page.numbers] == [{}, {}]  # app-typed callbacks dropped
     assert set(OwnedNumber.KEPT_SETTINGS) < set(OwnedNumber.ROUTING_FIELDS)
 
 
-def test_numbers_status_bodies(shared_dir: Path) -> None:
-    assert NumbersStatus.from_api(_example(shared_dir, "numbers", "number")).ok
-    failed = NumbersStatus.from_api(_example(shared_dir, "numbers", "no_number"))
+def test_numbers_status_bodies(oracles_dir: Path) -> None:
+    assert NumbersStatus.from_api(_example(oracles_dir, "numbers", "number")).ok
+    failed = NumbersStatus.from_api(_example(oracles_dir, "numbers", "no_number"))
     assert not failed.ok
     assert failed.error_code_label == "method failed"
 
 
-def test_every_recorded_problem_body_round_trips(shared_dir: Path) -> None:
-    for path in recorded(shared_dir, "http_client"):
+def test_every_recorded_problem_body_round_trips(oracles_dir: Path) -> None:
+    for path in recorded(oracles_dir, "http_client"):
         body = load_json(path)
         assert ProblemDetails.from_api(body).to_dict() == body, path.name
 
 
 @pytest.fixture(scope="module")
 def spec_bodies() -> dict[str, dict[str, Any]]:
-    spec = load_spec(SHARED)
+    spec = load_spec(ORACLES)
     components = spec["components"]["schemas"]
     create = spec["paths"]["/v2/applications"]["post"]
     update = spec["paths"]["/v2/applications/{id}"]["put"]
@@ -217,14 +217,14 @@ def test_spec_example_bodies_round_trip_with_unknown_capabilities(
 
 
 @pytest.mark.parametrize("name", APPLICATION_BODIES)
-def test_official_sdk_accepts_what_we_write(shared_dir: Path, name: str) -> None:
-    app = Application.from_api(_example(shared_dir, "application", name))
+def test_official_sdk_accepts_what_we_write(oracles_dir: Path, name: str) -> None:
+    app = Application.from_api(_example(oracles_dir, "application", name))
     ApplicationConfig.model_validate(app.to_api())
     ApplicationData.model_validate(app.to_dict())
 
 
 @pytest.mark.parametrize("name", PAGE_BODIES)
-def test_official_sdk_accepts_our_pages(shared_dir: Path, name: str) -> None:
-    page = ApplicationPage.from_api(_example(shared_dir, "application", name))
+def test_official_sdk_accepts_our_pages(oracles_dir: Path, name: str) -> None:
+    page = ApplicationPage.from_api(_example(oracles_dir, "application", name))
     parsed = ListApplicationsResponse.model_validate(page.to_dict())
     assert len(parsed.embedded.applications) == len(page.applications)

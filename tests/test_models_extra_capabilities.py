@@ -35,8 +35,8 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(
 
 
 @pytest.fixture(scope="module")
-def spec(shared_dir: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = load_json(shared_dir / "specs" / "current" / "application.v2.json")
+def spec(oracles_dir: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = load_json(oracles_dir / "specs" / "current" / "application.v2.json")
     return loaded
 
 

@@ -25,8 +25,8 @@ UNMODELLED = {"network_apis", "meetings", "video"}
 
 
 @pytest.fixture(scope="module")
-def spec(shared_dir: Path) -> dict[str, Any]:
-    return load_json(shared_dir / "specs" / "current" / "application.v2.json")
+def spec(oracles_dir: Path) -> dict[str, Any]:
+    return load_json(oracles_dir / "specs" / "current" / "application.v2.json")
 
 
 def _create_body(spec: dict[str, Any]) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def test_only_voice_webhooks_have_timeouts(spec: dict[str, Any]) -> None:
 
 
 # conversations_ttl: the spec (1-9000 hours, default 48) and the Node/Java/.NET doc comments
-# (0-744) disagree [reference 1.5.1, 8.4]. The spec wins: it is the current published
+# (0-744) disagree [api-notes §1.5.1]. The spec wins: it is the current published
 # contract, the official Python SDK enforces 1-9000 on requests and responses, and its
 # recorded responses contain 9000 and 8000, which 0-744 would reject.
 @pytest.mark.parametrize("setting", ["conversations_ttl", "leg_persistence_time"])
@@ -155,7 +155,7 @@ def test_signed_callbacks_default_matches_the_spec(spec: dict[str, Any], cap: st
 
 def test_messages_version_default_is_the_one_the_spec_names(spec: dict[str, Any]) -> None:
     # The spec has no enum, only "If not populated will be set to v1"; v0.1 is the older
-    # format the Node SDK and CLI also accept [reference 1.5.2].
+    # format the Node SDK and CLI also accept [api-notes §1.5.2].
     text = _create_capabilities(spec)["messages"]["properties"]["version"]["description"]
     found = capability("messages").setting("version")
     assert found.default is not None

@@ -365,7 +365,7 @@ def test_old_and_new_timeout_names_must_agree() -> None:
     assert validate_application(agreeing).to_api() == valid_body()
 
 
-# -- an unset fallback written as {"address": ""} [DOC-SIGNED-VOICE] (reference 1.7) ----------
+# -- an unset fallback written as {"address": ""} [api-notes §1.7] ----------
 
 
 def unset_fallback_response() -> dict[str, Any]:

@@ -228,7 +228,7 @@ def test_from_json_reports_bad_json_as_a_validation_error() -> None:
     assert Ncco.from_json('[{"action": "wait"}]').to_list() == [{"action": "wait"}]
 
 
-# Synchronous per [DOC-NCCO 5.1]; NCCO replies per [DOC-NCCO][DOC-WH] (reference 3.3).
+# Synchronous per [api-notes §5.1]; NCCO replies per [api-notes §3.3].
 METADATA = [
     (Record, False, False, False),
     (Conversation, True, False, False),

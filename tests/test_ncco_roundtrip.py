@@ -1,6 +1,6 @@
 """Lossless round trips, checked against outside oracles.
 
-- every JSON snippet of the reference's NCCO section parses, validates and comes back
+- every example NCCO (``tests/oracles/ncco_snippets.json``) parses, validates and comes back
   byte-for-byte (same keys, same order, same number types);
 - the official SDK's NCCO action models serialise to dicts our parser accepts and returns
   unchanged, for every action type and endpoint type;
@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from vonage_voice.models import ncco as sdk
 from vonage_voice.models.common import AdvancedMachineDetection, WebsocketAuthorization
 from vonage_voice.models.input_types import Dtmf, Speech
 
-from tests.conftest import load_json
+from tests.conftest import load_json, ncco_reference_snippets
 from vonage_widgets.models.ncco import (
     ACTIONS,
     ENDPOINT_TYPES,
@@ -37,15 +36,8 @@ from vonage_widgets.models.ncco import (
 URL = "https://example.com/webhooks/event"
 
 
-def reference_snippets(shared: Path) -> list[Any]:
-    """Every ```json block of section 5 (NCCO reference) of the API reference."""
-    text = (shared / "reference" / "vonage-api.md").read_text(encoding="utf-8")
-    section = text[text.index("## 5. NCCO reference") : text.index("## 6. ")]
-    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", section, re.S)]
-
-
-def test_reference_snippets_parse_validate_and_round_trip(shared_dir: Path) -> None:
-    snippets = reference_snippets(shared_dir)
+def test_reference_snippets_parse_validate_and_round_trip(oracles_dir: Path) -> None:
+    snippets = ncco_reference_snippets(oracles_dir)
     # 5.2 record, 5.3 conversation, 5.5 connect, 5.6 talk, 5.8 input, 5.9 notify,
     # 5.10 wait, 5.11 transfer: a new snippet must be covered, a lost one noticed.
     assert len(snippets) == 8
@@ -56,7 +48,7 @@ def test_reference_snippets_parse_validate_and_round_trip(shared_dir: Path) -> N
         assert ncco.to_list() == snippet
         assert ncco.to_json() == json.dumps(snippet, ensure_ascii=False)
         seen |= {action.kind for action in ncco}
-    assert seen == set(ACTIONS) - {"stream"}  # the reference has no stream snippet
+    assert seen == set(ACTIONS) - {"stream"}  # no example NCCO uses stream
 
 
 def _sdk_actions() -> list[tuple[str, list[Any]]]:
@@ -230,9 +222,9 @@ def test_sdk_websocket_serialises_the_hyphenated_key_we_expect() -> None:
     assert validate_ncco(ncco) == []
 
 
-def test_old_schema_keys_are_known(shared_dir: Path) -> None:
-    """Loose sanity check against the outdated NCCO JSON schema [SPEC-NCCO-SCHEMA]."""
-    schema = load_json(shared_dir / "specs" / "ncco.json")["definitions"]
+def test_old_schema_keys_are_known(oracles_dir: Path) -> None:
+    """Loose sanity check against the outdated NCCO JSON schema [api-notes §5.1]."""
+    schema = load_json(oracles_dir / "specs" / "ncco.json")["definitions"]
     # Keys the old schema puts on input itself; the current docs nest them in "dtmf".
     moved = {"input": {"timeOut", "maxDigits", "submitOnHash"}}
     for action in ("connect", "conversation", "input", "record", "stream", "talk"):
@@ -244,9 +236,9 @@ def test_old_schema_keys_are_known(shared_dir: Path) -> None:
         assert props <= set(ENDPOINT_TYPES[kind].wire_keys()), kind
 
 
-def test_current_voice_spec_endpoints_match(shared_dir: Path) -> None:
-    """Endpoint keys and websocket audio formats of [SPEC-VOICE-1.10.0]."""
-    schemas = load_json(shared_dir / "specs" / "current" / "voice.json")["components"]["schemas"]
+def test_current_voice_spec_endpoints_match(oracles_dir: Path) -> None:
+    """Endpoint keys and websocket audio formats of [api-notes §5.5]."""
+    schemas = load_json(oracles_dir / "specs" / "current" / "voice.json")["components"]["schemas"]
     websocket = schemas["EndpointWebsocket"]
     assert tuple(websocket["properties"]["content-type"]["enum"]) == WEBSOCKET_CONTENT_TYPES
     assert "content-type" in websocket["required"]

@@ -158,7 +158,7 @@ def test_wrong_query_credentials_get_401_on_the_numbers_api(sandbox: Sandbox) ->
 
 
 def test_query_credentials_do_not_open_the_application_api(sandbox: Sandbox) -> None:
-    # The Application API takes HTTP Basic only [SPEC-APP-2.4.1].
+    # The Application API takes HTTP Basic only [api-notes §1.1].
     with httpx.Client(base_url=sandbox.url, trust_env=False) as anonymous:
         params = {"api_key": ALICE[0], "api_secret": ALICE[1]}
         assert anonymous.get("/v2/applications", params=params).status_code == 401

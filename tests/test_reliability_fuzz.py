@@ -6,7 +6,7 @@ raw bytes, and compare the sandbox with an oracle:
 - application bodies built from the models' fields, limits and enums (valid and broken):
   the sandbox accepts exactly what ``validate_application`` accepts, its 400 names the same
   fields with the same messages (form and API agree), what it stores reads back unchanged,
-  and every response fits the current spec (``shared/specs/current/application.v2.json``);
+  and every response fits the current spec (``tests/oracles/specs/current/application.v2.json``);
 - a state machine of create, get, update, delete and list against a model of the account;
 - random ``Authorization`` headers, request bodies and list queries: never a 5xx;
 - random answers to the client: only the package's errors come out.
@@ -50,9 +50,9 @@ BOUNDED = settings(
 
 
 @pytest.fixture(scope="module")
-def spec(shared_dir: Path) -> dict[str, Any]:
+def spec(oracles_dir: Path) -> dict[str, Any]:
     """The current Application API spec (the oracle for response shapes)."""
-    loaded: dict[str, Any] = load_json(shared_dir / "specs" / "current" / "application.v2.json")
+    loaded: dict[str, Any] = load_json(oracles_dir / "specs" / "current" / "application.v2.json")
     return loaded
 
 

@@ -1,7 +1,7 @@
 """Secrets never reach an output, and private keys are never lost or overwritten.
 
-DESIGN.md "Secrets never reach an output": users paste real credentials and private keys into
-these notebooks and share them afterwards. Checked here:
+Secrets never reach an output (``docs/architecture.md``): users paste real credentials and
+private keys into these notebooks and share them afterwards. Checked here:
 
 - every tutorial notebook, executed in a temporary copy with the nbval environment (plus a
   fake ``VONAGE_SIGNATURE_SECRET`` and DEBUG logging): outputs, stored widget state and the

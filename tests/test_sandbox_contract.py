@@ -1,4 +1,4 @@
-"""Sandbox responses against the official specs (the oracles in ../shared/specs/current).
+"""Sandbox responses against the official specs (the oracles in tests/oracles/specs/current).
 
 Two checks: every kind of response validates against its operation's response schema
 (jsonschema), and a bounded schemathesis run over the Application API operations finds no
@@ -44,14 +44,14 @@ ITEM = "/v2/applications/{id}"
 
 
 @pytest.fixture(scope="module")
-def application_spec(shared_dir: Path) -> dict[str, Any]:
-    spec: dict[str, Any] = load_json(shared_dir / "specs" / "current" / "application.v2.json")
+def application_spec(oracles_dir: Path) -> dict[str, Any]:
+    spec: dict[str, Any] = load_json(oracles_dir / "specs" / "current" / "application.v2.json")
     return spec
 
 
 @pytest.fixture(scope="module")
-def numbers_spec(shared_dir: Path) -> dict[str, Any]:
-    spec: dict[str, Any] = load_json(shared_dir / "specs" / "current" / "numbers.json")
+def numbers_spec(oracles_dir: Path) -> dict[str, Any]:
+    spec: dict[str, Any] = load_json(oracles_dir / "specs" / "current" / "numbers.json")
     return spec
 
 

@@ -46,11 +46,11 @@ def rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
 # ---------------------------------------------------------------- capabilities_table
 
 
-def test_capabilities_of_recorded_applications(shared_dir: Path) -> None:
+def test_capabilities_of_recorded_applications(oracles_dir: Path) -> None:
     apps = [
-        recorded_app(shared_dir, "create_application_options.json"),
-        recorded_app(shared_dir, "create_application_basic.json"),
-        recorded_app(shared_dir, "get_application.json"),
+        recorded_app(oracles_dir, "create_application_options.json"),
+        recorded_app(oracles_dir, "create_application_basic.json"),
+        recorded_app(oracles_dir, "get_application.json"),
     ]
     table = capabilities_table(apps)
     assert list(table.columns) == ["application_id", "application", *KNOWN]
@@ -111,8 +111,8 @@ def test_capabilities_table_of_nothing_has_the_known_columns() -> None:
 # ---------------------------------------------------------------- webhooks_table
 
 
-def test_webhooks_of_the_fully_configured_recorded_application(shared_dir: Path) -> None:
-    app = recorded_app(shared_dir, "create_application_options.json")
+def test_webhooks_of_the_fully_configured_recorded_application(oracles_dir: Path) -> None:
+    app = recorded_app(oracles_dir, "create_application_options.json")
     table = webhooks_table([app])
     assert list(table.columns) == list(WEBHOOK_COLUMNS)
     assert set(table["application_id"]) == {"33e3329f-d1cc-48f3-9105-55e5a6e475c1"}
@@ -130,8 +130,8 @@ def test_webhooks_of_the_fully_configured_recorded_application(shared_dir: Path)
     assert str(table["connect_timeout"].dtype) == "Int64"
 
 
-def test_absent_timeouts_show_the_catalog_default_and_say_so(shared_dir: Path) -> None:
-    (app,) = recorded_page(shared_dir, "list_applications_basic.json")
+def test_absent_timeouts_show_the_catalog_default_and_say_so(oracles_dir: Path) -> None:
+    (app,) = recorded_page(oracles_dir, "list_applications_basic.json")
     table = webhooks_table([app])
     ident = ("1b1b1b1b-1b1b-1b1b-1b1b-1b1b1b1b1b1b", "dev-application", "voice")
     both = "connect_timeout, socket_timeout"
@@ -211,10 +211,10 @@ def test_webhooks_of_unknown_capabilities_are_shown_as_sent() -> None:
     ]
 
 
-def test_webhook_rows_do_not_depend_on_input_order(shared_dir: Path) -> None:
+def test_webhook_rows_do_not_depend_on_input_order(oracles_dir: Path) -> None:
     apps = [
-        *recorded_page(shared_dir, "list_applications_multiple_pages.json"),
-        recorded_app(shared_dir, "create_application_options.json"),
+        *recorded_page(oracles_dir, "list_applications_multiple_pages.json"),
+        recorded_app(oracles_dir, "create_application_options.json"),
         make_app("Dev-application", "0", video={"webhooks": {"a": HOOK}}),
         make_app("dev-application", "0", messages={"webhooks": {"status_url": HOOK}}),
     ]
@@ -244,8 +244,8 @@ def test_webhooks_table_of_nothing_has_typed_columns() -> None:
 # ---------------------------------------------------------------- numbers_table
 
 
-def test_recorded_numbers_without_applications(shared_dir: Path) -> None:
-    numbers = recorded_numbers(shared_dir, "list_owned_numbers_basic.json")
+def test_recorded_numbers_without_applications(oracles_dir: Path) -> None:
+    numbers = recorded_numbers(oracles_dir, "list_owned_numbers_basic.json")
     table = numbers_table(list(reversed(numbers)))
     assert list(table.columns) == list(NUMBER_COLUMNS)
     linked = "29f769u7-7ce1-46c9-ade3-f2dedee4fr4t"
@@ -255,8 +255,8 @@ def test_recorded_numbers_without_applications(shared_dir: Path) -> None:
     ]
 
 
-def test_numbers_name_their_application_or_say_it_is_unknown(shared_dir: Path) -> None:
-    numbers = recorded_numbers(shared_dir, "list_owned_numbers_basic.json")
+def test_numbers_name_their_application_or_say_it_is_unknown(oracles_dir: Path) -> None:
+    numbers = recorded_numbers(oracles_dir, "list_owned_numbers_basic.json")
     linked = "29f769u7-7ce1-46c9-ade3-f2dedee4fr4t"
     named = numbers_table(numbers, [make_app("Forwarder", linked), make_app("Other", "o")])
     assert list(named["application"].fillna("-")) == ["-", "Forwarder"]
@@ -330,7 +330,7 @@ def test_webhooks_reference_carries_the_catalog_numbers() -> None:
 
 
 def test_webhooks_reference_matches_the_published_limits() -> None:
-    # Outside check [SPEC-APP-2.4.1][KB-TIMEOUTS][DOC-APP-OVERVIEW], vonage-api.md 1.5.
+    # Outside check [api-notes §1.5.1].
     table = webhooks_reference().set_index(["capability", "webhook"])
     limits = table[[c for c in table.columns if "timeout" in c]]
     assert rows(limits.loc[[("voice", "answer_url")]]) == [(300, 1000, 1000, 1000, 5000, 5000)]

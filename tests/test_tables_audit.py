@@ -177,7 +177,7 @@ def test_webhooks_of_unknown_capabilities_are_checked_too() -> None:
 
 
 def test_an_unset_fallback_is_not_an_address_to_judge() -> None:
-    # Vonage writes a fallback that is not configured as {"address": ""} [DOC-SIGNED-VOICE].
+    # Vonage writes a fallback that is not configured as {"address": ""} [api-notes §1.7].
     def unset(body: dict[str, Any]) -> None:
         voice_hooks(body)["fallback_answer_url"] = {"address": "", "http_method": "GET"}
 
@@ -306,10 +306,10 @@ def test_names_shared_by_several_applications() -> None:
     assert set(frame["severity"]) == {"warning"}
 
 
-def test_recorded_applications(shared_dir: Path) -> None:
+def test_recorded_applications(oracles_dir: Path) -> None:
     apps = [
-        *recorded_page(shared_dir, "list_applications_multiple_pages.json"),
-        recorded_app(shared_dir, "create_application_basic.json"),
+        *recorded_page(oracles_dir, "list_applications_multiple_pages.json"),
+        recorded_app(oracles_dir, "create_application_basic.json"),
     ]
     frame = audit(apps)
     ids = dict(zip(frame["application"], frame["application_id"], strict=False))
@@ -329,8 +329,8 @@ def test_recorded_applications(shared_dir: Path) -> None:
 # ---------------------------------------------------------------- number rules
 
 
-def test_a_number_linked_to_a_missing_application_is_an_error(shared_dir: Path) -> None:
-    numbers = recorded_numbers(shared_dir, "list_owned_numbers_basic.json")
+def test_a_number_linked_to_a_missing_application_is_an_error(oracles_dir: Path) -> None:
+    numbers = recorded_numbers(oracles_dir, "list_owned_numbers_basic.json")
     frame = audit([clean()], numbers)
     assert findings(frame) == [
         (

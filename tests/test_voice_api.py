@@ -27,8 +27,8 @@ FORWARD = [
 
 
 @pytest.fixture(scope="module")
-def voice_spec(shared_dir: Path) -> dict[str, Any]:
-    spec: dict[str, Any] = load_json(shared_dir / "specs" / "current" / "voice.json")
+def voice_spec(oracles_dir: Path) -> dict[str, Any]:
+    spec: dict[str, Any] = load_json(oracles_dir / "specs" / "current" / "voice.json")
     return spec
 
 

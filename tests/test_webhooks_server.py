@@ -19,7 +19,7 @@ from vonage_widgets.webhooks import (
     WebhookServer,
 )
 
-# The second action breaks the "eventUrl is always an array" rule [reference 5.1].
+# The second action breaks the "eventUrl is always an array" rule [api-notes §5.1].
 INVALID_NCCO: list[dict[str, Any]] = [
     {"action": "talk", "text": "Enter your PIN"},
     {"action": "input", "type": ["dtmf"], "eventUrl": "https://example.com/ivr"},

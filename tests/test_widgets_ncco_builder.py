@@ -1,8 +1,8 @@
 """NccoBuilder driven as a person drives it: menus, buttons, ``.value`` and ``.click()``.
 
-Numbers, names and examples typed here come from the reference (section 5 of
-``shared/reference/vonage-api.md``), an outside oracle for what the models (and so the
-builder) must accept and reject.
+Numbers, names and examples typed here come from the NCCO notes (``docs/api-notes.md`` §5)
+and the example NCCOs in ``tests/oracles/ncco_snippets.json``, an outside oracle for what the
+models (and so the builder) must accept and reject.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import ncco_reference_snippets
 from tests.dropdown_helpers import blank_dropdowns, dropdowns
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.models.ncco import ACTIONS, Ncco, validate_ncco
@@ -24,7 +25,7 @@ from vonage_widgets.widgets.ncco_builder import TEMPLATES, NccoBuilder
 _TAG = re.compile(r"<[^>]+>")
 URL = "https://example.com/webhooks/event"
 
-# The nine actions of the reference, sections 5.2-5.11.
+# The nine actions of [api-notes §5.2-5.11].
 REFERENCE_ACTIONS = {
     "record",
     "conversation",
@@ -37,7 +38,7 @@ REFERENCE_ACTIONS = {
     "transfer",
 }
 
-# One valid action of each type, as the reference's tables describe them.
+# One valid action of each type, as [api-notes §5] describes them.
 VALID_ACTIONS: dict[str, dict[str, Any]] = {
     "record": {"format": "wav", "endOnKey": "#", "beepStart": True, "eventUrl": [URL]},
     "conversation": {"name": "support-room-42", "startOnEnter": False},
@@ -54,13 +55,6 @@ VALID_ACTIONS: dict[str, dict[str, Any]] = {
 def text(value: str) -> str:
     """The visible text of an HTML widget value."""
     return html.unescape(_TAG.sub("", value))
-
-
-def reference_snippets(shared: Path) -> list[Any]:
-    """Every ```json block of section 5 (NCCO reference) of the API reference."""
-    source = (shared / "reference" / "vonage-api.md").read_text(encoding="utf-8")
-    section = source[source.index("## 5. NCCO reference") : source.index("## 6. ")]
-    return [json.loads(block) for block in re.findall(r"```json\n(.*?)```", section, re.S)]
 
 
 def pretty(data: Any) -> str:
@@ -606,8 +600,8 @@ def test_json_preview_equals_json_dumps_of_the_ncco(builder: NccoBuilder) -> Non
     assert builder.json_preview.disabled, "the preview is read-only; Load JSON is for input"
 
 
-def test_round_trip_of_the_reference_examples(builder: NccoBuilder, shared_dir: Path) -> None:
-    snippets = reference_snippets(shared_dir)
+def test_round_trip_of_the_reference_examples(builder: NccoBuilder, oracles_dir: Path) -> None:
+    snippets = ncco_reference_snippets(oracles_dir)
     assert len(snippets) == 8
     for snippet in snippets:
         builder.load(snippet)
@@ -619,8 +613,8 @@ def test_round_trip_of_the_reference_examples(builder: NccoBuilder, shared_dir: 
         assert builder.ncco == snippet
 
 
-def test_loaded_values_appear_in_the_inputs(builder: NccoBuilder, shared_dir: Path) -> None:
-    connect_example = reference_snippets(shared_dir)[2]  # 5.5: websocket endpoint
+def test_loaded_values_appear_in_the_inputs(builder: NccoBuilder, oracles_dir: Path) -> None:
+    connect_example = ncco_reference_snippets(oracles_dir)[2]  # 5.5: websocket endpoint
     builder.load(connect_example)
     card = builder.cards[1]
     assert card.fields["timeout"].control.value == "45"

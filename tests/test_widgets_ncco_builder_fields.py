@@ -1,5 +1,5 @@
 """The builder's inputs: which keys each card shows, and that ranges and choices come from
-the models and match the reference (section 5 of ``shared/reference/vonage-api.md``)."""
+the models and match [api-notes §5]."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ EXPECTED_FIELDS: dict[str, set[str]] = {
     "transfer": {"conversationId"},
 }
 
-# (action, field path): (minimum, maximum) as the reference states them; None = no upper limit.
+# (action, field path): (minimum, maximum) as [api-notes §5] states them; None = no upper limit.
 REFERENCE_RANGES: dict[tuple[str, str], tuple[float, float | None]] = {
     ("record", "channels"): (1, 32),
     ("record", "endOnSilence"): (3, 10),

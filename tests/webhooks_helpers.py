@@ -33,7 +33,7 @@ ANSWER_BODY: dict[str, Any] = {
 
 
 def event(status: str, **extra: Any) -> dict[str, Any]:
-    """A call-status event body like Vonage's [reference 3.3]."""
+    """A call-status event body like Vonage's [api-notes §3.3]."""
     return {
         "from": "447700900000",
         "to": "442079460000",

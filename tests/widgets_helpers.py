@@ -16,7 +16,7 @@ from vonage_widgets.widgets import ApplicationForm
 
 _TAG = re.compile(r"<[^>]+>")
 
-# The reference's numbers [SPEC-APP-2.4.1][KB-TIMEOUTS][DOC-APP-OVERVIEW], typed here on
+# The documented numbers [api-notes §1.5.1], typed here on
 # purpose: an outside oracle for what the catalog (and so the form) must offer.
 REFERENCE_TIMEOUTS: dict[tuple[str, str], dict[str, tuple[int, int, int]]] = {
     ("voice", "answer_url"): {

@@ -2,7 +2,7 @@
 
 :class:`VoiceCalls` is a small client for the call subset (create, list, show, modify). It
 signs a fresh RS256 application JWT for every request with the application's private key,
-as the official SDK does [reference 4], so the same code works against the sandbox and the
+as the official SDK does [api-notes §4], so the same code works against the sandbox and the
 real API (``https://api.nexmo.com`` unless ``VONAGE_API_HOST`` says otherwise). The last
 token's claims are kept in :attr:`VoiceCalls.last_claims` for people to look at; the key and
 the token never are.

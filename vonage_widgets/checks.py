@@ -16,7 +16,7 @@ deployed server) and needs no sandbox.
 
 It judges responses with the same code as the sandbox's call simulator
 (:mod:`vonage_widgets.voice.http`), so "passes the check" and "answers a simulated
-call" mean the same thing [reference 3.4]. Note that the event URL receives one sample
+call" mean the same thing [api-notes §3.4]. Note that the event URL receives one sample
 ``started`` event (ids ``aaaaaaaa-...``) and the fallback URL a sample fallback request.
 """
 

@@ -21,11 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from vonage_widgets.tutorials import copy_tutorials, packaged_tutorials, user_tutorials_dir
+
 __all__ = [
     "LabPlan",
     "default_notebook_dir",
     "first_notebook",
     "plan_lab",
+    "prepare_notebook_dir",
     "run_lab",
     "trust_notebooks",
 ]
@@ -34,9 +37,27 @@ _CREDENTIAL_VARS = ("VONAGE_API_KEY", "VONAGE_API_SECRET")
 
 
 def default_notebook_dir() -> Path:
-    """The repository's ``notebooks/`` when run from a checkout, else the current folder."""
+    """Where JupyterLab opens: the repository's ``notebooks/`` in a checkout; for an installed
+    package, the user's working copies of its tutorials (``<VONAGE_WIDGETS_HOME>/tutorials``,
+    see :mod:`vonage_widgets.tutorials`); else the current folder."""
     checkout = Path(__file__).resolve().parents[1] / "notebooks"
-    return checkout if checkout.is_dir() else Path.cwd()
+    if checkout.is_dir():
+        return checkout
+    if packaged_tutorials() is not None:
+        return user_tutorials_dir()
+    return Path.cwd()
+
+
+def prepare_notebook_dir(notebook_dir: Path | None = None) -> Path:
+    """The folder to open; for an installed package, first copy its tutorials there (only
+    missing or unedited ones: a user's edited copy is never overwritten) and say so."""
+    if notebook_dir is not None:
+        return notebook_dir
+    folder = default_notebook_dir()
+    source = packaged_tutorials()
+    if source is not None and folder == user_tutorials_dir():
+        print(copy_tutorials(source, folder).summary(), flush=True)
+    return folder
 
 
 # JupyterLab settings overrides: no "receive Jupyter news?" pop-up, no update check.
@@ -164,7 +185,8 @@ def run_lab(
     extra_args: Sequence[str] = (),
 ) -> int:
     """Start the sandbox (unless credentials are set) and JupyterLab; block until Ctrl-C."""
-    plan = plan_lab(notebook_dir, port=port, open_browser=open_browser, extra_args=extra_args)
+    folder = prepare_notebook_dir(notebook_dir)
+    plan = plan_lab(folder, port=port, open_browser=open_browser, extra_args=extra_args)
     trust_notebooks(sorted(plan.notebook_dir.glob("*.ipynb")))
     sandbox = None
     if plan.use_sandbox:

@@ -13,9 +13,9 @@ what happened to each. What the existing tools get wrong and this module does in
   the same list again retries: numbers already done report ``already linked``.
 * **Errors a person can act on.** Formats are checked before anything is sent (naming the
   field); a number the account does not own, an unknown application and the Numbers API's
-  bare HTTP 420 ``method failed`` [ISSUE-420] are explained (:func:`explain_error`).
+  bare HTTP 420 ``method failed`` [api-notes §2.3] are explained (:func:`explain_error`).
 * **Other settings survive.** ``POST /number/update`` replaces a number's routing as a whole
-  (vonage-api.md 2.3: the CLI's unlink relies on it; the sandbox does the same), so both link
+  ([api-notes §2.3]: the CLI's unlink relies on it; the sandbox does the same), so both link
   and unlink re-send what the number already had (``moHttpUrl``, ``voiceStatusCallback``,
   ``moSmppSysType``, a ``sip``/``tel`` voice callback) and change only the link: the number
   model knows which fields those are (:meth:`OwnedNumber.routing_form`), and the change goes
@@ -95,7 +95,7 @@ number was linked elsewhere) or ``unlink``; ``previous_app_id`` is the applicati
 pointed at before (missing when none)."""
 
 KEPT_SETTINGS: tuple[str, ...] = OwnedNumber.KEPT_SETTINGS
-"""Routing fields re-sent unchanged by link and unlink (vonage-api.md 2.3)."""
+"""Routing fields re-sent unchanged by link and unlink [api-notes §2.3]."""
 
 BULK_LOOKUP_THRESHOLD = 20
 """Above this many numbers, one listing of the account replaces a lookup per number."""

@@ -351,7 +351,7 @@ class Workbook:
         """Place a simulated inbound call to ``to`` (a linked number) and return its trace.
 
         The sandbox does what Vonage does: it requests the application's answer URL, runs
-        the NCCO and posts the events (reference section 3). ``options`` are
+        the NCCO and posts the events [api-notes §3]. ``options`` are
         :meth:`Sandbox.simulate_call`'s: ``dtmf``, ``speech``, ``answer_callee``, ...
         Works with a sandbox in this kernel and with the one ``vonage-widgets lab`` shares.
         """
@@ -569,7 +569,7 @@ class Workbook:
         In a sandbox they are deleted at once (the sandbox unlinks their numbers). A real
         Vonage account is never changed unasked: there, finding any of them without
         ``confirm=True`` raises a ValidationError that lists them by name and id, and deletes
-        nothing; deleting cannot be undone [SPEC-APP-2.4.1]. Their private key files stay in
+        nothing; deleting cannot be undone [api-notes §1.1]. Their private key files stay in
         :attr:`keys_dir` (a key may serve another application made from an exported file).
         """
         wanted = set(names)

@@ -65,7 +65,7 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--disable-quic",
 )
-"""Flags for Debian's Chromium here (see shared/reference/jupyter-testing.md, section 3.2)."""
+"""Flags for Debian's Chromium in a container with no network (no sandbox, no shm, no chatter)."""
 
 # Credentials or another sandbox in the caller's environment must not leak into the kernels.
 _FOREIGN_VARS = (

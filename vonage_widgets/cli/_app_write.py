@@ -11,8 +11,8 @@ and print the result. Private keys:
 * ``update --rotate-key`` does the same for a new pair on an existing application.
 
 ``update`` reads the application, writes the flags (or the file) over it and PUTs the whole
-document back, so capabilities and fields the models do not know are kept (section 1.7 of
-the API reference: an update replaces the application). Nothing changed: nothing is sent.
+document back, so capabilities and fields the models do not know are kept ([api-notes §1.7]:
+an update replaces the application). Nothing changed: nothing is sent.
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def run_create(args: argparse.Namespace) -> int:
             )
             body["keys"] = {"public_key": public_pem}
         created = send(lambda: target.client.applications.create(body), key_file, removed=_removed)
-        # Vonage made the pair after all: its private key is shown this once (section 1.6).
+        # Vonage made the pair after all: its private key is shown this once [api-notes §1.6].
         returned = keep_returned_key(
             created,
             explicit or (lambda app: returned_key_file(keys_dir, app)),

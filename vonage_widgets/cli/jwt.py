@@ -1,5 +1,5 @@
-"""``vonage-widgets jwt create`` / ``jwt decode``: application JWTs (RS256, section 4 of the
-API reference), made and read with :func:`~vonage_widgets.keys.mint_jwt` and
+"""``vonage-widgets jwt create`` / ``jwt decode``: application JWTs (RS256,
+[api-notes §4]), made and read with :func:`~vonage_widgets.keys.mint_jwt` and
 :func:`~vonage_widgets.keys.decode_jwt`, offline.
 
 ``create`` prints only the token on stdout, so ``$(vonage-widgets jwt create ...)`` works.

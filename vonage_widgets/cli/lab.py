@@ -33,7 +33,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=Path,
         default=None,
         metavar="DIR",
-        help="folder to open (default: the repository's notebooks/, else the current folder)",
+        help="folder to open (default: the repository's notebooks/ in a checkout; else "
+        "the working copies of the tutorials in $VONAGE_WIDGETS_HOME/tutorials, copied there "
+        "on first run, never overwriting your edits)",
     )
     parser.set_defaults(handler=run, command_parser=parser)
 

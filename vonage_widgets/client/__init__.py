@@ -10,7 +10,7 @@ the package's errors (:mod:`vonage_widgets.errors`). The modules, one job each:
 ``applications`` and ``numbers`` (the two APIs), ``_http`` (the connection pool, retry
 rules, error mapping), ``_paging`` (page limits, concurrent page fetching, the collector
 pause) and ``protocol`` (:class:`ApiClient`, what the layers above need from a client).
-Section tags such as [SPEC-APP-*] refer to ``shared/reference/vonage-api.md``.
+Tags such as [api-notes §1.3] name sections of ``docs/api-notes.md``.
 """
 
 from __future__ import annotations
@@ -65,10 +65,10 @@ __all__ = [
 ]
 
 DEFAULT_API_HOST = "https://api.nexmo.com"
-"""Application API host [SPEC-APP-2.4.1] (section 1.1)."""
+"""Application API host [api-notes §1.1]."""
 
 DEFAULT_REST_HOST = "https://rest.nexmo.com"
-"""Numbers API host [SPEC-NUM-1.1.0] (section 2.1)."""
+"""Numbers API host [api-notes §2.1]."""
 
 
 class VonageClient:

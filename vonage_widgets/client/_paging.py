@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 100
-"""Largest page of both list calls: ``page_size`` [SPEC-APP-*], ``size`` [SPEC-NUM-1.1.0]."""
+"""Largest page of both list calls: ``page_size`` [api-notes §1.3], ``size`` [api-notes §2.2]."""
 
 
 PAGE_WORKERS = 4

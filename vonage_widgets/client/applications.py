@@ -1,4 +1,4 @@
-"""The Application API v2 on the api host: list, get, create, update, delete (section 1).
+"""The Application API v2 on the api host: list, get, create, update, delete [api-notes §1].
 
 Requests are checked against the models first, so bad input never reaches the network, and a
 private key given as the public key is refused before anything is sent.
@@ -29,7 +29,7 @@ __all__ = ["ApplicationsApi"]
 
 
 class ApplicationsApi:
-    """The Application API v2 (``/v2/applications`` on the api host) [SPEC-APP-2.4.1] 1.1."""
+    """The Application API v2 (``/v2/applications`` on the api host) [api-notes §1.1]."""
 
     def __init__(self, session: HttpSession, base_url: str) -> None:
         self._session = session
@@ -52,7 +52,7 @@ class ApplicationsApi:
         """Every application, one page at a time, in the API's order.
 
         Stops at ``total_pages`` or at the first empty page, so an empty account (reported
-        as ``total_pages`` 0, or as page 1 of 0, the quirk of section 1.3) yields nothing.
+        as ``total_pages`` 0, or as page 1 of 0, the quirk of [api-notes §1.3]) yields nothing.
         """
         page_number = 1
         while True:
@@ -112,7 +112,7 @@ class ApplicationsApi:
         """Create an application; checked locally first, so bad input never reaches the network.
 
         When the request has no public key Vonage generates a pair and the answer carries
-        ``keys.private_key`` (shown this once only, section 1.6): save it with
+        ``keys.private_key`` (shown this once only, [api-notes §1.6]): save it with
         :func:`vonage_widgets.keys.save_private_key`.
         """
         body = _application_body(app)
@@ -120,7 +120,7 @@ class ApplicationsApi:
         return Application.from_api(json_object(response))
 
     def update(self, application_id: str, app: Application | Mapping[str, Any]) -> Application:
-        """Replace an application with ``app`` (PUT of the full document, section 1.7).
+        """Replace an application with ``app`` (PUT of the full document, [api-notes §1.7]).
 
         ``to_api()`` keeps capabilities and fields the models do not know, so they survive.
         """
@@ -129,7 +129,7 @@ class ApplicationsApi:
         return Application.from_api(json_object(response))
 
     def delete(self, application_id: str) -> None:
-        """Delete an application. This cannot be undone (section 1.1)."""
+        """Delete an application. This cannot be undone [api-notes §1.1]."""
         self._session.request("DELETE", self._item_url(application_id))
 
     def _item_url(self, application_id: str) -> str:
@@ -161,7 +161,7 @@ _PRIVATE_AS_PUBLIC = (
 def _refuse_private_public_key(data: object) -> None:
     """Refuse, before anything is sent, a private key given as ``keys.public_key``.
 
-    Vonage only needs the public half (section 1.6); a private key in the request would
+    Vonage only needs the public half [api-notes §1.6]; a private key in the request would
     cross the network and be stored by the server. The message never shows the key.
     """
     keys = data.get("keys") if isinstance(data, Mapping) else None

@@ -1,4 +1,4 @@
-"""The Numbers API on the rest host: owned numbers, number routing, search, buy (section 2).
+"""The Numbers API on the rest host: owned numbers, number routing, search, buy [api-notes §2].
 
 The owned-number listings take one set of filters, :class:`NumberFilters` (the query of
 ``GET /account/numbers``), as keyword arguments or as one object.
@@ -40,7 +40,7 @@ from vonage_widgets.models import (
 __all__ = ["FEATURE_SETS", "NUMBER_TYPES", "NumberFilterArgs", "NumberFilters", "NumbersApi"]
 
 NUMBER_TYPES = ("landline", "mobile-lvn", "landline-toll-free")
-"""Number types ``search`` accepts [SPEC-NUM-1.1.0]."""
+"""Number types ``search`` accepts [api-notes §2.2]."""
 
 FEATURE_SETS: dict[frozenset[str], str] = {
     frozenset(spelling.split(",")): spelling
@@ -62,7 +62,7 @@ class NumberFilterArgs(TypedDict, total=False):
 
 @dataclass(frozen=True, slots=True)
 class NumberFilters:
-    """Which owned numbers to list: the query of ``GET /account/numbers`` (section 2.2).
+    """Which owned numbers to list: the query of ``GET /account/numbers`` [api-notes §2.2].
 
     ``country`` (ISO 3166-1 alpha-2), ``application_id`` (numbers linked to it),
     ``has_application`` (linked to any application or to none), ``pattern`` with
@@ -91,7 +91,7 @@ class NumberFilters:
         if self.application_id is not None:
             params["application_id"] = self.application_id
         if self.has_application is not None:
-            # Lower-case words: the spec's boolean; the SDK's "True" is a quirk (section 6.1).
+            # Lower-case words: the spec's boolean; the SDK's "True" is a quirk [api-notes §6.1].
             params["has_application"] = "true" if self.has_application else "false"
         _pattern_params(self.pattern, self.search_pattern, params, problems)
         if problems:
@@ -110,7 +110,7 @@ def _filters(filters: NumberFilters | None, filter_args: NumberFilterArgs) -> Nu
 
 
 class NumbersApi:
-    """The Numbers API on the rest host: owned numbers and number routing (section 2).
+    """The Numbers API on the rest host: owned numbers and number routing [api-notes §2].
 
     GETs send query parameters; POSTs send ``application/x-www-form-urlencoded`` forms.
     Vonage reports refusals as ``{"error-code", "error-code-label"}``, with HTTP 200 or 420;
@@ -128,7 +128,7 @@ class NumbersApi:
         index: int = 1,
         **filter_args: Unpack[NumberFilterArgs],
     ) -> NumbersPage:
-        """One page (``index`` starts at 1) of the numbers this account owns (section 2.2).
+        """One page (``index`` starts at 1) of the numbers this account owns [api-notes §2.2].
 
         Filter with keyword arguments (``application_id=...``, see :class:`NumberFilters`) or
         with ``filters=NumberFilters(...)``.
@@ -217,7 +217,7 @@ class NumbersApi:
         )
 
     def link(self, msisdn: str, app_id: str, country: str | None = None) -> None:
-        """Route a number's inbound calls and messages to application ``app_id`` (section 2.3).
+        """Route a number's inbound calls and messages to application ``app_id`` [api-notes §2.3].
 
         The number is looked up among the owned numbers first: that catches a number this
         account does not own before anything changes, and gives the settings to keep
@@ -236,14 +236,14 @@ class NumbersApi:
 
         Like :meth:`link`, it looks the number up and re-sends what it had (``moHttpUrl``,
         ``voiceStatusCallback``, ``moSmppSysType``, a ``sip``/``tel`` voice callback) without
-        ``app_id``: ``/number/update`` replaces the routing as a whole (section 2.3, the CLI's
+        ``app_id``: ``/number/update`` replaces the routing as a whole ([api-notes §2.3], the CLI's
         unlink), so a bare ``country`` + ``msisdn`` would clear those too.
         """
         owned, where = self._owned(msisdn, country, [])
         self._update({"country": where, "msisdn": owned.msisdn, **owned.routing_form()}, "unlink")
 
     def update(self, msisdn: str, country: str | None = None, **routing: str) -> None:
-        """Set a number's routing to exactly ``routing`` (``POST /number/update``, section 2.3).
+        """Set a number's routing to exactly ``routing`` (``/number/update``, [api-notes §2.3]).
 
         The API replaces the routing as a whole: a field left out is cleared. To change one
         setting and keep the others, start from the number's own
@@ -268,7 +268,7 @@ class NumbersApi:
         size: int = 10,
         index: int = 1,
     ) -> AvailableNumbersPage:
-        """Numbers available to buy in ``country`` (``GET /number/search``, section 2.3).
+        """Numbers available to buy in ``country`` (``GET /number/search``, [api-notes §2.3]).
 
         ``features`` is ``"SMS"``, ``"VOICE"``, ``"MMS"`` or a combination such as
         ``["SMS", "VOICE"]``; ``type`` is ``landline``, ``mobile-lvn`` or ``landline-toll-free``.

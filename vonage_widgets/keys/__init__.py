@@ -4,22 +4,22 @@ Jobs that share one concern, keys and the tokens made from them, one private mod
 (import every name from ``vonage_widgets.keys``):
 
 * **Key pairs** (``_pem``). :func:`generate_key_pair` makes an RSA 2048 pair shaped like the
-  one Vonage returns on create [SPEC-APP-2.4.1] (reference 1.6); :func:`load_private_key` and
+  one Vonage returns on create [api-notes §1.6]; :func:`load_private_key` and
   :func:`load_public_key` read PEM text or a file and explain every way a key can be wrong
   without ever echoing it; :func:`keys_match` and :func:`fingerprint` compare and identify.
 * **Key files** (``_files``). :func:`save_private_key` writes the private half atomically with
   mode 0600; :func:`key_file_name` is the one naming rule for key files, shared by the
   application form, the workbook and application config files.
-* **Application JWTs** (``_jwt``; RS256, section 4 of the reference): :func:`mint_jwt` and
+* **Application JWTs** (``_jwt``; RS256, [api-notes §4]): :func:`mint_jwt` and
   :func:`decode_jwt`, interchangeable with the official ``vonage_jwt`` package.
-* **Signed webhooks** (``_signed``; HS256 with the account's signature secret, section 3.6):
+* **Signed webhooks** (``_signed``; HS256 with the account's signature secret, [api-notes §3.6]):
   :func:`payload_hash`, :func:`sign_webhook` (what the sandbox sends) and
   :func:`verify_signed_webhook` (what a webhook server checks). Both kinds of token share
   the plumbing in ``_tokens``.
 * **Verifying application JWTs** (``_verify``): :func:`verify_application_jwt`, what a
   Vonage API (the sandbox's Voice API) checks before serving a request.
 
-Decisions where the reference leaves room (each is documented at its function):
+Decisions where Vonage's public material is silent (each is documented at its function):
 
 * RSA keys shorter than 2048 bits are **rejected**, private and public alike: Vonage generates
   2048-bit keys and PyJWT itself flags shorter ones as insecure (NIST SP 800-131A).
@@ -28,7 +28,7 @@ Decisions where the reference leaves room (each is documented at its function):
 * Encrypted (passphrase-protected) private keys are not supported; the error says how to
   decrypt one with ``openssl``.
 * :func:`save_private_key` always writes unencrypted PKCS#8 PEM, the form Vonage hands
-  out and the only string form the official Python SDK accepts [PY ``jwt.py``].
+  out and the only string form the official Python SDK accepts [api-notes §4].
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Private-key files: where they are named, and how they are written (atomically, 0600).
 
 :func:`save_private_key` always writes unencrypted PKCS#8 PEM, the form Vonage hands
-out and the only string form the official Python SDK accepts [PY ``jwt.py``].
+out and the only string form the official Python SDK accepts [api-notes §4].
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Application JWTs (RS256) for Vonage APIs, interchangeable with ``vonage_jwt`` [DOC-AUTH].
+"""Application JWTs (RS256) for Vonage APIs, interchangeable with ``vonage_jwt`` [api-notes §4].
 
-Section 4 of the reference: what the claims mean, the lifetime Vonage accepts, and the
+[api-notes §4]: what the claims mean, the lifetime Vonage accepts, and the
 ``acl`` a Client SDK login token carries.
 """
 
@@ -40,11 +40,11 @@ __all__ = [
 ]
 
 JWT_TTL_DEFAULT = 900
-"""Default application-JWT lifetime in seconds: 15 minutes, as Vonage's SDKs use [DOC-AUTH]."""
+"""Default application-JWT lifetime in seconds: 15 minutes, as Vonage's SDKs use [api-notes §4]."""
 JWT_TTL_MIN = 30
-"""Shortest application-JWT lifetime Vonage accepts, in seconds [DOC-AUTH]."""
+"""Shortest application-JWT lifetime Vonage accepts, in seconds [api-notes §4]."""
 JWT_TTL_MAX = 86_400
-"""Longest application-JWT lifetime Vonage accepts, in seconds: 24 hours [DOC-AUTH]."""
+"""Longest application-JWT lifetime Vonage accepts, in seconds: 24 hours [api-notes §4]."""
 
 _CLIENT_SDK_ACL_PATHS = (
     "/*/users/**",
@@ -61,7 +61,7 @@ _CLIENT_SDK_ACL_PATHS = (
 
 
 def client_sdk_acl() -> dict[str, Any]:
-    """A fresh copy of the full ``acl`` claim a Client SDK login token carries [DOC-JWT-ACL]."""
+    """A fresh copy of the full ``acl`` claim a Client SDK login token carries [api-notes §4]."""
     return {"paths": {path: {} for path in _CLIENT_SDK_ACL_PATHS}}
 
 
@@ -90,7 +90,7 @@ def mint_jwt(
 ) -> str:
     """Make an RS256 application JWT for Vonage APIs (Voice REST, Client SDK logins).
 
-    Claims follow the reference table [DOC-AUTH] and what the official SDK emits:
+    Claims follow [api-notes §4] and what the official SDK emits:
     ``application_id``, ``iat`` (``now``, default the current time), ``jti`` (a fresh UUID4
     unless given), ``exp = iat + ttl`` and, when given, ``nbf``, ``sub`` (Client SDK user name)
     and ``acl`` (e.g. :func:`client_sdk_acl`). ``ttl`` must be 30 to 86400 seconds, the range

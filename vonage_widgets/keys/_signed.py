@@ -1,8 +1,8 @@
 """Signed webhooks: HS256 JWTs made with the account's signature secret.
 
 :func:`sign_webhook` is what the sandbox sends, :func:`verify_signed_webhook` what a webhook
-server checks [DOC-SIGNED-MSG]; :func:`payload_hash` is the digest both agree on
-[KB-PAYLOAD-HASH] (reference section 3.6).
+server checks [api-notes §3.6]; :func:`payload_hash` is the digest both agree on
+[api-notes §3.6].
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from vonage_widgets.keys._tokens import (
 
 __all__ = ["payload_hash", "sign_webhook", "verify_signed_webhook"]
 
-_WEBHOOK_ISSUER = "Vonage"  # the `iss` claim of every signed webhook [DOC-SIGNED-MSG]
+_WEBHOOK_ISSUER = "Vonage"  # the `iss` claim of every signed webhook [api-notes §3.6]
 
 
 def payload_hash(payload: bytes | str | Mapping[str, Any] | list[Any]) -> str:
-    """The hex SHA-256 that a signed webhook's ``payload_hash`` claim carries [KB-PAYLOAD-HASH].
+    """The hex SHA-256 that a signed webhook's ``payload_hash`` claim carries [api-notes §3.6].
 
     Vonage hashes the request's data as compact JSON, keeping the order it was sent in:
 
@@ -112,7 +112,7 @@ def sign_webhook(
 ) -> str:
     """Make the HS256 JWT Vonage puts in a signed webhook's ``Authorization: Bearer`` header.
 
-    Claims [DOC-SIGNED-MSG]: ``iat`` (``now``, default the current time), ``jti`` (UUID4),
+    Claims [api-notes §3.6]: ``iat`` (``now``, default the current time), ``jti`` (UUID4),
     ``iss`` = ``"Vonage"``, ``payload_hash`` (see :func:`payload_hash`), ``api_key`` (the
     account owning the secret) and ``application_id``. No ``exp``: the documented claim set
     has none, so receivers bound the age with ``max_age``. Used by the sandbox; handy in tests.
@@ -149,7 +149,7 @@ def verify_signed_webhook(
     (if present) has passed or ``nbf`` (if present) is in the future; ``max_age`` is given and
     ``iat`` is missing or older than that many seconds; ``payload`` is given and its
     :func:`payload_hash` differs from the ``payload_hash`` claim. The payload is only checked
-    when given (optional over HTTPS [DOC-SIGNED-MSG]). Messages never contain the secret.
+    when given (optional over HTTPS [api-notes §3.6]). Messages never contain the secret.
     """
     secret = _secret_bytes(signature_secret)
     text = strip_bearer(token)

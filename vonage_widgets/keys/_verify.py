@@ -3,15 +3,15 @@
 :func:`verify_application_jwt` is what the sandbox's Voice API runs on every request: the
 bearer token must be RS256, name an application (``application_id``) whose stored public
 key verifies its signature, carry ``iat`` and ``jti``, be within its ``nbf``/``exp`` window
-and, when it has an ``acl``, allow the request's path and method. Section 4 of the
-reference lists the claims [DOC-AUTH][DOC-JWT-ACL].
+and, when it has an ``acl``, allow the request's path and method. The claims are listed in
+[api-notes §4].
 
 Every refusal is a :class:`JwtRefused` with a ``reason`` (a short code: ``missing-token``,
 ``malformed``, ``algorithm``, ``unknown-application``, ``signature``, ``claims``,
 ``expired``, ``not-yet-valid``, ``lifetime``, ``acl``) and a one-line ``detail`` that never
 quotes the token or a key.
 
-Decisions where the reference leaves room:
+Decisions where Vonage's public material is silent (summed up in ``docs/architecture.md``):
 
 * **Algorithm**: only ``RS256``. ``none``, ``HS256`` (whatever key it was made with, the
   stored public key included) and every other ``alg`` are refused before any key is used.

@@ -1,7 +1,7 @@
 """Application API v2 bodies as pydantic models: the one source of truth for shape and limits.
 
 Every name, enum and range the Application API documents lives here, once, as a field
-constraint [SPEC-APP-2.4.1]; the catalog (``models.catalog``), the form, the tables and the
+constraint [api-notes §1.5]; the catalog (``models.catalog``), the form, the tables and the
 sandbox read them from these classes. Field names are the wire names.
 
 Output policy (why bodies round-trip exactly): nothing is default-filled on output. A field
@@ -70,19 +70,19 @@ __all__ = [
 ]
 
 HttpMethod = Literal["GET", "POST"]
-"""HTTP methods a GET-or-POST webhook accepts [SPEC-APP-2.4.1]."""
+"""HTTP methods a GET-or-POST webhook accepts [api-notes §1.5.1]."""
 
 VoiceRegion = Literal["na-east", "na-west", "eu-east", "eu-west", "apac-sng", "apac-australia"]
-"""Regions that can handle an application's inbound voice traffic [SPEC-APP-2.4.1 VoiceRegion]."""
+"""Regions that can handle an application's inbound voice traffic [api-notes §1.5.1]."""
 
 MessagesVersion = Literal["v0.1", "v1"]
 """Messages webhook formats: ``v1`` (current, the API's default) or the older ``v0.1``."""
 
 VerifyVersion = Literal["v2"]
-"""Verify capability version: only ``v2`` is documented [SPEC-APP-2.1.4]; Vonage sets it."""
+"""Verify capability version: only ``v2`` is documented [api-notes §1.5.3]; Vonage sets it."""
 
 NAME_MAX_LENGTH = 255
-"""Longest application name accepted. The spec sets no limit [SPEC-APP-2.4.1]; 255 is a
+"""Longest application name accepted. The spec sets no limit [api-notes §1.4]; 255 is a
 generous cap (a common database column size) that no real name reaches, and it keeps a
 runaway paste from becoming a 1 MB request."""
 
@@ -174,7 +174,7 @@ def _read_old_timeout_name(data: Any) -> Any:
 
 WebhookAddress = Annotated[str, AfterValidator(_check_address)]
 
-# Why an empty fallback address is accepted, and only there [DOC-SIGNED-VOICE] (reference 1.7):
+# Why an empty fallback address is accepted, and only there [api-notes §1.7]:
 # Vonage's 2021 docs show GET responses with "fallback_answer_url": {"address": "",
 # "http_method": "GET"} for an application without a fallback, and tell people to PUT the
 # document they got back. So "" is read, kept and written back exactly as sent, and
@@ -186,7 +186,7 @@ FallbackAddress = Annotated[str, AfterValidator(_check_address_or_unset)]
 
 Milliseconds = Annotated[int | None, Unit("milliseconds")]
 
-# Voice webhook timeouts [SPEC-APP-2.4.1][KB-TIMEOUTS]; defaults from [DOC-APP-OVERVIEW].
+# Voice webhook timeouts and their defaults [api-notes §1.5.1].
 VoiceConnectTimeout = Annotated[
     int | None, Field(ge=300, le=1000), ApiDefault(1000), Unit("milliseconds")
 ]
@@ -213,7 +213,7 @@ class Webhook(WireModel):
 
     The base accepts GET or POST and whole-number timeouts; each concrete webhook below
     narrows that to its documented rules. ``connection_timeout`` (the field's name before
-    spec 2.4.1 [SPEC-APP-2.1.2]) is read as ``connect_timeout`` and written under the new name.
+    spec 2.4.1 [api-notes §1.5.1]) is read as ``connect_timeout`` and written under the new name.
     """
 
     address: WebhookAddress = Field(description="The URL Vonage calls.")
@@ -260,7 +260,7 @@ class AnswerWebhook(Webhook):
 
 
 class FallbackAnswerWebhook(AnswerWebhook):
-    """Voice ``fallback_answer_url``: the same rules as the answer webhook [KB-TIMEOUTS].
+    """Voice ``fallback_answer_url``: the same rules as the answer webhook [api-notes §1.5.1].
 
     One exception: an empty ``address`` is accepted and means "no fallback configured", the
     way Vonage itself has written it (see ``FallbackAddress``; test :attr:`configured`).
@@ -290,7 +290,7 @@ class RtcEventWebhook(Webhook):
 
 
 class _PostOnlyWebhook(Webhook):
-    """A webhook the API only calls with POST [SPEC-APP-2.4.1]."""
+    """A webhook the API only calls with POST [api-notes §1.5.2]."""
 
     http_method: Annotated[Literal["POST"] | None, ApiDefault("POST")] = Field(
         None, description="Always POST for this webhook."
@@ -332,7 +332,7 @@ class VoiceWebhooks(OptionalWireModel):
 
 
 class VoiceCapability(OptionalWireModel):
-    """``capabilities.voice``: webhooks and call settings [SPEC-APP-2.4.1]."""
+    """``capabilities.voice``: webhooks and call settings [api-notes §1.5.1]."""
 
     webhooks: VoiceWebhooks | None = None
     signed_callbacks: Annotated[bool | None, ApiDefault(True)] = Field(
@@ -505,7 +505,7 @@ class Keys(OptionalWireModel):
     """The application's key pair. Only ``public_key`` is ever sent or shown.
 
     ``private_key`` arrives once, in the response to a create that let Vonage generate the
-    pair [SPEC-APP-2.4.1]. It is a ``SecretStr``: not in repr, ``to_api()`` or ``to_dict()``;
+    pair [api-notes §1.6]. It is a ``SecretStr``: not in repr, ``to_api()`` or ``to_dict()``;
     read it with ``keys.private_key.get_secret_value()`` and save it at once.
     """
 
@@ -581,7 +581,7 @@ class _Embedded(OptionalWireModel):
 
 
 class ApplicationPage(WireModel):
-    """One page of ``GET /v2/applications`` (a HAL body) [SPEC-APP-2.4.1].
+    """One page of ``GET /v2/applications`` (a HAL body) [api-notes §1.3].
 
     ``applications`` reads ``_embedded.applications``; Python code may also pass
     ``applications=[...]`` to the constructor. ``links`` is the HAL ``_links`` object

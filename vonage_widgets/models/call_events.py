@@ -1,4 +1,4 @@
-"""The fields every voice call event carries, by their wire names [reference 3.3].
+"""The fields every voice call event carries, by their wire names [api-notes §3.3].
 
 Kept apart (no models, no imports) so the event tables of a simulated call and of the local
 webhook server can list them first without loading anything else.

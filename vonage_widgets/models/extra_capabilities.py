@@ -1,7 +1,7 @@
-"""The spec's rules for ``video``, ``meetings`` and ``network_apis`` [SPEC-APP-2.4.1].
+"""The spec's rules for ``video``, ``meetings`` and ``network_apis`` [api-notes §1.5.4].
 
 Vonage's spec 2.4.1 documents these three capabilities, but the official SDKs do not model
-them (reference 1.5.6) and no recorded response shows one. So the models check them against
+them [api-notes §1.5.4] and no recorded response shows one. So the models check them against
 exactly what the spec writes down (JSON types, the one enum) and nothing stricter, and
 :class:`~vonage_widgets.models.application.Capabilities` keeps each one as the JSON it was
 sent, unknown keys and ``null`` values included: a body still round-trips byte for byte, and
@@ -13,7 +13,7 @@ every reader of unknown capabilities (tables, form, CLI) keeps working. Decision
 * Meetings webhooks are POST only, under both spellings of 2.4.1: ``recording_changed``,
   ``room_changed``, ``session_changed`` (create request and response) and ``recording_url``,
   ``rooms_url``, ``sessions_url`` (update request), a CONFLICT noted in reference 1.5.6.
-* A video webhook may carry ``secret`` (a string): the Vonage CLI sends one (reference 1.5.6).
+* A video webhook may carry ``secret`` (a string): the Vonage CLI sends one [api-notes §1.5.4].
 
 :class:`ExtraCapabilities` lists the three; the catalog describes them as
 ``EXTRA_CAPABILITIES`` (not in ``CAPABILITIES``, which drives the form and the tables).
@@ -54,7 +54,7 @@ class VideoWebhook(OptionalWireModel):
 
 
 class VideoWebhooks(OptionalWireModel):
-    """The video capability's webhooks, one per kind of event [SPEC-APP-2.4.1 VideoResponse]."""
+    """The video capability's webhooks, one per kind of event [api-notes §1.5.4]."""
 
     archive_status: VideoWebhook | None = Field(None, description="Archive status changes.")
     connection_created: VideoWebhook | None = Field(
@@ -94,14 +94,14 @@ class VideoStorage(OptionalWireModel):
 
 
 class VideoCapability(OptionalWireModel):
-    """``capabilities.video``: event webhooks and storage settings [SPEC-APP-2.4.1]."""
+    """``capabilities.video``: event webhooks and storage settings [api-notes §1.5.4]."""
 
     webhooks: VideoWebhooks | None = None
     storage: VideoStorage | None = None
 
 
 class MeetingsWebhook(OptionalWireModel):
-    """A meetings webhook: always called with POST [SPEC-APP-2.4.1]."""
+    """A meetings webhook: always called with POST [api-notes §1.5.4]."""
 
     address: str | None = Field(None, description="The URL Vonage calls.")
     http_method: Annotated[Literal["POST"] | None, ApiDefault("POST")] = Field(
@@ -138,7 +138,7 @@ class MeetingsCapability(OptionalWireModel):
 
 
 class NetworkApisCapability(OptionalWireModel):
-    """``capabilities.network_apis``: the link to a Network APIs application [SPEC-APP-2.4.1].
+    """``capabilities.network_apis``: the link to a Network APIs application [api-notes §1.5.4].
 
     ``redirect_uri`` is the canonical name (the Vonage CLI's update code writes
     ``redirectUrl``, which is kept as an unknown key like any other).

@@ -1,7 +1,7 @@
 """Numbers API bodies (rest.nexmo.com) and the two identifiers it is keyed by.
 
 Field names are the wire names, camelCase included (``moHttpUrl``, ``voiceCallbackType``), so
-a body reads and writes back unchanged; unknown fields are kept verbatim [SPEC-NUM-1.1.0].
+a body reads and writes back unchanged; unknown fields are kept verbatim [api-notes §2.2].
 :func:`validate_msisdn` and :func:`validate_country` are the single rules for phone numbers
 and country codes, used by the models, the forms, the client and the sandbox alike.
 """
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 # E.164: a country code (never starting with 0) and at most 15 digits in all; 7 is the
-# shortest full international number in use. Written without the "+" [SPEC-NUM-1.1.0].
+# shortest full international number in use. Written without the "+" [api-notes §2.2].
 _MSISDN = re.compile(r"[1-9][0-9]{6,14}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
@@ -116,7 +116,7 @@ class Limitation(WireModel):
 
 
 class OwnedNumber(WireModel):
-    """A number the account rents, as ``GET /account/numbers`` lists it [SPEC-NUM-1.1.0].
+    """A number the account rents, as ``GET /account/numbers`` lists it [api-notes §2.2].
 
     Linked to an application when ``app_id`` is set (listings then also show
     ``voiceCallbackType: app`` and ``voiceCallbackValue: <app id>``).
@@ -144,7 +144,7 @@ class OwnedNumber(WireModel):
         "messagesCallbackType",
         "messagesCallbackValue",
     )
-    """The form fields of ``POST /number/update`` besides country and msisdn (section 2.3)."""
+    """The form fields of ``POST /number/update`` besides country and msisdn [api-notes §2.3]."""
 
     KEPT_SETTINGS: ClassVar[tuple[str, ...]] = ("moHttpUrl", "moSmppSysType", "voiceStatusCallback")
     """Settings :meth:`routing_form` carries over unchanged, whatever happens to the link."""
@@ -160,7 +160,7 @@ class OwnedNumber(WireModel):
     def linked_application_id(self) -> str | None:
         """The id of the application this number is linked to, or ``None``.
 
-        ``app_id`` is the link [SPEC-NUM-1.1.0]; numbers linked the older way show it only as
+        ``app_id`` is the link [api-notes §2.3]; numbers linked the older way show it only as
         ``voiceCallbackValue`` / ``messagesCallbackValue`` with the type ``app``.
         """
         if self.app_id:
@@ -174,7 +174,7 @@ class OwnedNumber(WireModel):
     def routing_form(self, *, app_id: str | None = None) -> dict[str, str]:
         """The ``/number/update`` routing fields that keep this number's settings.
 
-        ``/number/update`` replaces a number's routing as a whole (vonage-api.md 2.3: the
+        ``/number/update`` replaces a number's routing as a whole ([api-notes §2.3]: the
         CLI's unlink re-sends the other settings; the sandbox does the same), so a change to
         the link must re-send everything else or it is wiped. Kept: :attr:`KEPT_SETTINGS`
         (``moSmppSysType`` and ``voiceStatusCallback`` are read from the unknown fields the

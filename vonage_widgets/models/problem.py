@@ -1,4 +1,4 @@
-"""RFC 7807 "problem details" bodies, the error shape of the Application API [SPEC-APP-2.4.1].
+"""RFC 7807 "problem details" bodies, the error shape of the Application API [api-notes §1.8].
 
 The sandbox builds them (:meth:`ProblemDetails.validation` from the same ``FieldError`` list
 ``validate_application`` raises, so form and API report identical paths and reasons); the
@@ -25,10 +25,10 @@ __all__ = [
 ]
 
 PAYLOAD_VALIDATION_TYPE = "https://developer.vonage.com/api-errors/application#payload-validation"
-"""``type`` of a 400 for a bad create/update body [SPEC-APP-2.4.1]."""
+"""``type`` of a 400 for a bad create/update body [api-notes §1.8]."""
 
 LIST_VALIDATION_TYPE = "https://developer.vonage.com/api-errors/application#list-validation"
-"""``type`` of a 400 for bad list query parameters [SPEC-APP-2.4.1]."""
+"""``type`` of a 400 for bad list query parameters [api-notes §1.8]."""
 
 
 class InvalidParameter(WireModel):

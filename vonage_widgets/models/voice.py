@@ -1,4 +1,4 @@
-"""Voice API call bodies (``/v1/calls``): names, choices and limits [SPEC-VOICE-1.10.0].
+"""Voice API call bodies (``/v1/calls``): names, choices and limits [api-notes §3.5].
 
 The subset the sandbox serves and the workbook sends: create a call (:class:`CreateCall`),
 modify one (:class:`UpdateCall`), and the list filters (:class:`CallFilters`). Limits are
@@ -56,7 +56,7 @@ CALL_STATUSES: tuple[str, ...] = (
     "timeout",
     "unanswered",
 )
-"""Call states, the ``status`` filter of ``GET /v1/calls`` [SPEC-VOICE-1.10.0]."""
+"""Call states, the ``status`` filter of ``GET /v1/calls`` [api-notes §3.5]."""
 UPDATE_ACTIONS: tuple[str, ...] = (
     "transfer",
     "hangup",

@@ -7,20 +7,17 @@ Both APIs share one host here (the official SDK is pointed at it with ``api_host
 failure becomes a 4xx naming what was wrong. Blocking work (SQLite, RSA key generation) runs
 in Starlette's thread pool.
 
-Wire quirks of the official Python SDK this tolerates [vonage-api.md 6.1]: a sticky
+Wire quirks of the official Python SDK this tolerates [api-notes §6.1]: a sticky
 ``Content-Type: application/json`` on GET/DELETE and on the Numbers API's form posts (form
 bodies are always parsed as forms), ``has_application=True`` in Python's spelling, and a
 create with no body at all.
 
-Credentials: the Application API takes HTTP Basic only [SPEC-APP-2.4.1]; the Numbers API
-takes Basic or ``api_key``/``api_secret`` in the query (or form) [SPEC-NUM-1.0.20/1.1.0].
+Credentials: the Application API takes HTTP Basic only [api-notes §1.1]; the Numbers API
+takes Basic or ``api_key``/``api_secret`` in the query (or form) [api-notes §2.1].
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -39,6 +36,7 @@ from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, NumbersError, ValidationError
 from vonage_widgets.sandbox import applications as apps
 from vonage_widgets.sandbox import numbers
+from vonage_widgets.sandbox.basic_auth import basic_credentials, check_secret, unauthorized
 from vonage_widgets.sandbox.ids import IdFactory
 from vonage_widgets.sandbox.problems import (
     NUMBERS_MEDIA_TYPE,
@@ -63,7 +61,7 @@ class JsonBody(JSONResponse):
     """A JSON response rendered by pydantic-core's encoder (Rust), not ``json.dumps``.
 
     The same compact UTF-8 JSON as Starlette's renderer for every body this module sends
-    (``tests/test_sandbox_json_body.py``), in about a fifth of the time: rendering was a
+    (``tests/test_sandbox_json_render.py``), in about a fifth of the time: rendering was a
     quarter of the sandbox's cost of a list page of 100 (benchmarks/listing.py). Bodies hold
     no NaN or infinity (request bodies refuse them), so Starlette's ``allow_nan=False`` has
     nothing to catch.
@@ -74,18 +72,6 @@ class JsonBody(JSONResponse):
 
 
 # -- small parsers ---------------------------------------------------------------------------
-
-
-def _basic_credentials(header: str) -> tuple[str, str] | None:
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    key, sep, secret = decoded.partition(":")
-    return (key, secret) if sep else None
 
 
 def _accepts_json(header: str | None) -> bool:
@@ -167,29 +153,16 @@ class _Sandbox:
         self.ids = ids
 
     def _account(self, key: str, secret: str) -> str | None:
-        expected = self.accounts.get(key)
-        if expected is None:
-            return None
-        ok = hmac.compare_digest(expected.encode("utf-8"), secret.encode("utf-8"))
-        return key if ok else None
+        return check_secret(self.accounts, key, secret)
 
     # -- Application API helpers -----------------------------------------------------
 
     def _unauthorized(self) -> Reply:
-        return Reply(
-            problem(
-                401,
-                "unauthorized",
-                "Invalid credentials supplied",
-                "You did not provide correct credentials.",
-                self.ids.instance(),
-                headers={"WWW-Authenticate": 'Basic realm="Vonage sandbox"'},
-            )
-        )
+        return Reply(unauthorized(self.ids.instance()))
 
     def _app_account(self, request: Request) -> str:
         """Authenticate (Basic) and check ``Accept`` and, for POST/PUT, ``Content-Type``."""
-        credentials = _basic_credentials(request.headers.get("authorization", ""))
+        credentials = basic_credentials(request.headers.get("authorization", ""))
         account = self._account(*credentials) if credentials else None
         if account is None:
             raise self._unauthorized()
@@ -306,10 +279,10 @@ class _Sandbox:
     # -- Numbers API -----------------------------------------------------------------
 
     def _numbers_account(self, request: Request, form: Mapping[str, str]) -> str:
-        """Basic header, else ``api_key``/``api_secret`` in the query or form [SPEC-NUM-*]."""
+        """Basic header, else ``api_key``/``api_secret`` in the query or form [api-notes §2.1]."""
         header = request.headers.get("authorization")
         if header:
-            credentials = _basic_credentials(header)
+            credentials = basic_credentials(header)
         else:
             params = {**form, **request.query_params}
             key, secret = params.get("api_key"), params.get("api_secret")

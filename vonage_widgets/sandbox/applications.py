@@ -7,7 +7,7 @@ server can apply: a given ``keys.public_key`` must really be an RSA public key
 the models keep verbatim in those three capabilities, so no response echoes a null the spec
 does not allow (:func:`vonage_widgets.models.without_extra_capability_nulls`).
 
-Decisions where the reference leaves room [vonage-api.md 8]:
+Decisions where Vonage's public material is silent (summed up in ``docs/architecture.md``):
 
 * ``page_size`` defaults to **10** when omitted (the spec's example value; the official SDK
   always sends 100). Allowed 1-100; ``page`` from 1. A page past the end is an empty page.
@@ -21,7 +21,8 @@ Decisions where the reference leaves room [vonage-api.md 8]:
 * **Update (PUT)** is a full replacement of ``name``, ``capabilities`` (absent means none) and
   unknown top-level fields. ``keys`` absent, or without ``public_key``, keeps the current key
   (an application cannot lose its key); a new ``public_key`` replaces it and no private key is
-  ever returned by an update (open question 3). ``privacy`` absent keeps the stored privacy,
+  ever returned by an update (unsettled publicly [api-notes §1.6]). ``privacy`` absent keeps
+  the stored privacy,
   and ``privacy`` without ``improve_ai`` keeps the stored ``improve_ai``: the update schema
   has no default for it, and a data-use consent should never flip because a field was left
   out (the official SDK's update may omit it).
@@ -56,9 +57,9 @@ __all__ = [
 ]
 
 DEFAULT_PAGE_SIZE = 10
-"""``page_size`` when the query leaves it out [SPEC-APP-2.4.1 example value]."""
+"""``page_size`` when the query leaves it out [api-notes §1.3]."""
 MAX_PAGE_SIZE = 100
-"""Largest ``page_size`` ("must be between 1 and 100") [SPEC-APP-2.4.1 list-validation]."""
+"""Largest ``page_size`` ("must be between 1 and 100") [api-notes §1.3]."""
 
 _log = logging.getLogger("vonage_widgets.sandbox")
 _COLLECTION = "/v2/applications"
@@ -210,7 +211,7 @@ def total_pages(total_items: int, page_size: int) -> int:
 def list_body(
     page: int, page_size: int, total_items: int, applications: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The HAL list body, links shaped like the recorded responses [PY-TESTDATA]."""
+    """The HAL list body, links shaped like the recorded responses [api-notes §1.3]."""
     pages = total_pages(total_items, page_size)
 
     def href(number: int | None) -> dict[str, str]:

@@ -2,12 +2,12 @@
 
 :class:`CallSimulator` (exposed as ``Sandbox.simulate_call`` and ``POST /_sandbox/calls``)
 takes a call to one of the account's numbers, finds the application the number is linked to,
-requests its answer URL (then its fallback URL) under the retry rules of [reference 3.4],
+requests its answer URL (then its fallback URL) under the retry rules of [api-notes §3.4],
 runs the NCCO (:mod:`vonage_widgets.voice.runner`) and posts the call's events, signed when
-the application asks for it [reference 3.6].
+the application asks for it [api-notes §3.6].
 The result is a :class:`~vonage_widgets.voice.trace.CallTrace`.
 
-Decisions where the reference leaves room:
+Decisions where Vonage's public material is silent (summed up in ``docs/architecture.md``):
 
 * **Signature secret**: each sandbox account has one, :data:`DEFAULT_SIGNATURE_SECRET` unless
   ``Sandbox(signature_secret=...)`` says otherwise (a string for every account, or a mapping
@@ -38,12 +38,11 @@ from vonage_widgets.models import Application, VoiceCapability, VoiceWebhooks, v
 from vonage_widgets.sandbox.ids import IdFactory
 from vonage_widgets.sandbox.numbers import SEED_NUMBERS
 from vonage_widgets.sandbox.store import Store
+from vonage_widgets.voice.call import run_call
 from vonage_widgets.voice.context import (
     CallContext,
     CallLimits,
-    CallOver,
     CallScript,
-    LimitReached,
 )
 from vonage_widgets.voice.http import WebhookTarget, make_signer, new_client
 from vonage_widgets.voice.trace import CallTrace
@@ -70,7 +69,7 @@ REGION_URLS: dict[str, str] = {
     "apac-sng": "https://api-ap-3.vonage.com",
     "apac-australia": "https://api-ap-4.vonage.com",
 }
-"""Regional REST hosts per ``capabilities.voice.region`` [reference 1.5.1]."""
+"""Regional REST hosts per ``capabilities.voice.region`` [api-notes §1.5.1]."""
 DEFAULT_REGION_URL = REGION_URLS["eu-west"]
 """``region_url`` for an application without a region (the doc example's host)."""
 
@@ -268,50 +267,16 @@ class CallSimulator:
 
 def _place(ctx: CallContext, region_url: str) -> None:
     """The call itself: events, answer, NCCO, hang-up (see the module docstring)."""
-    # The runner loads the NCCO models: on the first simulated call, not with the sandbox.
-    from vonage_widgets.voice.runner import NccoRunner
-
-    trace, caller = ctx.trace, ctx.caller
-    runner = NccoRunner(ctx)
-    by, why = "platform", "the NCCO ran out of actions"
-    try:
-        ctx.leg_event(caller, "started")
-        ctx.leg_event(caller, "ringing")
-        answer = {
-            "to": trace.to,
-            "from": trace.from_,
-            "uuid": trace.uuid,
-            "conversation_uuid": trace.conversation_uuid,
-            "endpoint_type": "phone",
-            "region_url": region_url,
-        }
-        ncco = ctx.fetch_answer(answer)
-        if ncco is None:
-            reason = ctx.last_error or "no NCCO"
-            trace.outcome = f"failed: no NCCO could be fetched: {reason}"
-            payload = {
-                "reason": reason,
-                "conversation_uuid": trace.conversation_uuid,
-                "timestamp": ctx.stamp(),
-            }
-            ctx.post("caller", "error", payload, ctx.event)
-            why = "no NCCO: the call is ended"
-        else:
-            caller.answered_at = ctx.now
-            trace.answered = True
-            ctx.leg_event(caller, "answered", start_time=ctx.stamp(), rate=None, network=None)
-            runner.run(ncco)
-    except CallOver as over:
-        by, why = over.by, over.why
-        if isinstance(over, LimitReached):
-            trace.outcome = f"failed: {why}"
-    ctx.closing = True
-    runner.finish_recordings()
-    ctx.step("caller", "call", "hangup", f"{why} (disconnected by {by})")
-    ctx.completed(caller, by=by)
-    if caller.answered_at is not None:
-        trace.duration = round(ctx.now - caller.answered_at, 1)
-    trace.start_time, trace.end_time = ctx.stamp(0.0), ctx.stamp()
+    trace = ctx.trace
+    answer = {
+        "to": trace.to,
+        "from": trace.from_,
+        "uuid": trace.uuid,
+        "conversation_uuid": trace.conversation_uuid,
+        "endpoint_type": "phone",
+        "region_url": region_url,
+    }
+    run_call(ctx, answer)
 
 
 def _msisdn(value: object, name: str, problems: list[FieldError]) -> str:

@@ -15,9 +15,6 @@ is required).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 import ssl
 from typing import Any
 
@@ -29,8 +26,9 @@ from starlette.routing import Route
 
 from vonage_widgets._json import loads
 from vonage_widgets.errors import ApiError, FieldError, ValidationError
+from vonage_widgets.sandbox.basic_auth import basic_account, unauthorized
 from vonage_widgets.sandbox.calls import DEFAULT_CALLER, CallLimits, CallSimulator
-from vonage_widgets.sandbox.problems import bad_request, problem
+from vonage_widgets.sandbox.problems import bad_request
 from vonage_widgets.voice.trace import CallTrace
 
 __all__ = ["BODY_KEYS", "CALLS_PATH", "call_routes", "simulate_call_remote"]
@@ -55,16 +53,9 @@ class _CallEndpoint:
     async def handle(self, request: Request) -> Response:
         """Answer one request (a Starlette endpoint)."""
         ids = self.simulator.ids
-        account = self._authenticate(request.headers.get("authorization", ""))
+        account = basic_account(self.simulator.accounts, request.headers.get("authorization", ""))
         if account is None:
-            return problem(
-                401,
-                "unauthorized",
-                "Invalid credentials supplied",
-                "You did not provide correct credentials.",
-                ids.instance(),
-                headers={"WWW-Authenticate": 'Basic realm="Vonage sandbox"'},
-            )
+            return unauthorized(ids.instance())
         try:
             body = _call_body(await request.body())
             limits = CallLimits(**body.pop("limits", {}))
@@ -76,21 +67,6 @@ class _CallEndpoint:
         except ValidationError as error:
             return bad_request(error.errors, ids.instance())
         return JSONResponse(trace.to_dict())
-
-    def _authenticate(self, header: str) -> str | None:
-        scheme, _, token = header.strip().partition(" ")
-        if scheme.lower() != "basic":
-            return None
-        try:
-            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            return None
-        key, sep, secret = decoded.partition(":")
-        expected = self.simulator.accounts.get(key)
-        if not sep or expected is None:
-            return None
-        ok = hmac.compare_digest(expected.encode("utf-8"), secret.encode("utf-8"))
-        return key if ok else None
 
 
 def _call_body(raw: bytes) -> dict[str, Any]:

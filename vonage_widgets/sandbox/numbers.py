@@ -5,7 +5,8 @@ reserved for fiction and testing (Ofcom's 07700 900xxx and 020 7946 0xxx, the No
 555-01xx block, ARCEP's 06 39 98 and 01 99 00 blocks, and a Berlin drama block), so nothing
 here can ring a real phone. Numbers belong to one API key; another key never sees them.
 
-Decisions where the reference leaves room [vonage-api.md 2.3, 8.5]:
+Decisions where Vonage's public material is silent [api-notes §2.3] (summed up in
+``docs/architecture.md``):
 
 * ``/number/update`` replaces the number's whole routing (``app_id``, ``moHttpUrl``,
   ``voiceCallbackType``/``Value``, ``voiceStatusCallback``, ``moSmppSysType``,
@@ -15,7 +16,7 @@ Decisions where the reference leaves room [vonage-api.md 2.3, 8.5]:
   in listings (as the recorded responses show) unless ``voiceCallbackType`` ``sip``/``tel``
   is given, which then wins for voice while ``app_id`` stays.
 * Business failures answer **HTTP 420** ``{"error-code": "420", "error-code-label": ...}`` as
-  the real API does [ISSUE-420]; the label starts with the real API's ``method failed`` and
+  the real API does [api-notes §2.3]; the label starts with the real API's ``method failed`` and
   says why (number not owned, unknown application, number not available...).
   Malformed requests (missing ``country``, ``size`` out of range...) answer HTTP 400 with
   ``error-code`` ``"400"`` and a label naming the parameter.
@@ -50,9 +51,9 @@ __all__ = [
 ]
 
 DEFAULT_PAGE_SIZE = 10
-"""``size`` when omitted [SPEC-NUM-1.1.0]."""
+"""``size`` when omitted [api-notes §2.2]."""
 MAX_PAGE_SIZE = 100
-"""Largest ``size`` [SPEC-NUM-1.1.0]."""
+"""Largest ``size`` [api-notes §2.2]."""
 
 ROUTING_FIELDS = OwnedNumber.ROUTING_FIELDS
 """What ``/number/update`` sets; everything else about a number is fixed (named in the models)."""
@@ -143,7 +144,7 @@ def available_numbers(country: str) -> list[dict[str, Any]]:
 
 
 def success() -> dict[str, str]:
-    """The body of a successful update, buy or cancel [PY-TESTDATA number.json]."""
+    """The body of a successful update, buy or cancel [api-notes §2.3]."""
     return {"error-code": "200", "error-code-label": "success"}
 
 
@@ -198,7 +199,7 @@ def _int(params: Mapping[str, str], name: str, default: int, low: int, high: int
 
 
 def _bool(params: Mapping[str, str], name: str) -> bool | None:
-    """``true``/``false`` in any case (the SDK sends Python's ``True``) [vonage-api.md 6.1]."""
+    """``true``/``false`` in any case (the SDK sends Python's ``True``) [api-notes §6.1]."""
     raw = params.get(name, "").strip().lower()
     if not raw:
         return None
@@ -241,7 +242,7 @@ def _ensure_seeded(store: Store, account: str) -> None:
 
 
 def list_owned_numbers(store: Store, account: str, params: Mapping[str, str]) -> dict[str, Any]:
-    """``GET /account/numbers``: filter, then page [SPEC-NUM-1.1.0 getOwnedNumbers]."""
+    """``GET /account/numbers``: filter, then page [api-notes §2.2]."""
     _ensure_seeded(store, account)
     country = _country(params, required=False)
     app_id = params.get("application_id", "").strip() or None
@@ -275,7 +276,7 @@ def update_number(
             raise _bad_request("voiceCallbackType must be one of sip, tel, app")
         if "voiceCallbackValue" not in given:
             raise _bad_request("voiceCallbackType needs voiceCallbackValue")
-        if voice_type == "app":  # deprecated spelling of app_id [SPEC-NUM-1.1.0]
+        if voice_type == "app":  # deprecated spelling of app_id [api-notes §2.3]
             value = given["voiceCallbackValue"]
             if given.setdefault("app_id", value) != value:
                 raise _bad_request(

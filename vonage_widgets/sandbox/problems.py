@@ -1,8 +1,8 @@
 """Error bodies of the sandbox: RFC 7807 for the Application API, legacy codes for Numbers.
 
 Types, titles and details follow the Application API spec's documented examples
-[SPEC-APP-2.4.1][vonage-api.md 1.8]. Error bodies are sent as ``application/json``, the media
-type the spec declares for every error response (open question 8: the spec wins over the
+[api-notes §1.8]. Error bodies are sent as ``application/json``, the media
+type the spec declares for every error response (where sources differ, the spec wins over the
 ``application/problem+json`` some other Vonage APIs use), so spec-driven clients and
 checkers accept them.
 """
@@ -81,7 +81,7 @@ def bad_request(
 def numbers_reply(
     status: int, code: str, label: str, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
-    """A Numbers API body: ``{"error-code": ..., "error-code-label": ...}`` [SPEC-NUM-1.1.0]."""
+    """A Numbers API body: ``{"error-code": ..., "error-code-label": ...}`` [api-notes §2.1]."""
     return JSONResponse(
         {"error-code": code, "error-code-label": label},
         status,

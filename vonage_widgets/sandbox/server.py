@@ -28,6 +28,7 @@ from vonage_widgets.sandbox.ids import Clock, IdFactory
 from vonage_widgets.sandbox.latency import LatencyMiddleware, checked_latency
 from vonage_widgets.sandbox.messages_api import MessagesApi, messages_routes
 from vonage_widgets.sandbox.store import Store
+from vonage_widgets.sandbox.tempdirs import temporary_folder
 from vonage_widgets.sandbox.tls import ensure_tls_files
 from vonage_widgets.sandbox.voice_api import voice_routes
 
@@ -142,7 +143,7 @@ class Sandbox:
         """The SQLite file (for ``db=None``, inside a temporary folder made on first use)."""
         if self.db is None:
             if self._tempdir is None:
-                self._tempdir = tempfile.TemporaryDirectory(prefix="vonage-widgets-sandbox-")
+                self._tempdir = temporary_folder()
             return Path(self._tempdir.name) / DEFAULT_DB_NAME
         if str(self.db) == "default":
             return default_home() / DEFAULT_DB_NAME

@@ -1,6 +1,6 @@
 """A local certificate authority and a loopback server certificate, so clients can use HTTPS.
 
-The official Vonage SDK always builds ``https://`` URLs [vonage-api.md 6.1], so the sandbox
+The official Vonage SDK always builds ``https://`` URLs [api-notes §6.1], so the sandbox
 must speak TLS with a certificate ``requests`` trusts: point ``REQUESTS_CA_BUNDLE`` (or
 httpx's ``verify=``) at :attr:`TlsFiles.ca_file`. The CA is made once per folder and kept;
 the server certificate is re-issued when it is close to expiry or lacks a needed host name.

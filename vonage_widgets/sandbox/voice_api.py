@@ -1,6 +1,6 @@
 """The Voice API's call subset on the sandbox's host, authenticated by application JWTs.
 
-Routes [SPEC-VOICE-1.10.0]: ``POST /v1/calls`` (create), ``GET /v1/calls`` (list, with the
+Routes [api-notes §3.5]: ``POST /v1/calls`` (create), ``GET /v1/calls`` (list, with the
 ``status``, ``date_start``, ``date_end``, ``conversation_uuid`` filters and
 ``page_size``/``record_index``/``order`` paging), ``GET /v1/calls/{uuid}`` and
 ``PUT /v1/calls/{uuid}`` (``hangup``, ``mute``, ``unmute``, ``earmuff``, ``unearmuff``,
@@ -18,7 +18,7 @@ sandbox adds an ``X-Sandbox-Auth-Error`` header saying which rule failed (never 
 Rotating an application's key (``PUT /v2/applications`` with a new public key) makes every
 token signed with the old key fail at once: keys are read from the store on each request.
 
-Decisions where the reference leaves room:
+Decisions where Vonage's public material is silent (summed up in ``docs/architecture.md``):
 
 * **Scope**: calls belong to the account of the application whose token made them; any
   application of that account can read them. Another account's call is a 404. An application
@@ -38,7 +38,6 @@ Decisions where the reference leaves room:
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 from collections.abc import Mapping
@@ -54,6 +53,7 @@ from starlette.routing import Route
 from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.keys import JwtRefused, VerifiedJwt, verify_application_jwt
+from vonage_widgets.sandbox.basic_auth import basic_account, unauthorized
 from vonage_widgets.sandbox.calls import CallSimulator
 from vonage_widgets.sandbox.problems import bad_request, problem
 from vonage_widgets.sandbox.store import Store
@@ -407,27 +407,10 @@ class VoiceApi:
 
     async def trace(self, request: Request) -> Response:
         """``GET /_sandbox/calls/{uuid}/trace`` (Basic auth): the engine's trace of a call."""
-        from vonage_widgets.sandbox.app import _basic_credentials
-
-        credentials = _basic_credentials(request.headers.get("authorization", ""))
-        account = None
-        if credentials is not None:
-            key, secret = credentials
-            expected = self.simulator.accounts.get(key)
-            if expected is not None and hmac.compare_digest(
-                expected.encode("utf-8"), secret.encode("utf-8")
-            ):
-                account = key
         ids = self.simulator.ids
+        account = basic_account(self.simulator.accounts, request.headers.get("authorization", ""))
         if account is None:
-            return problem(
-                401,
-                "unauthorized",
-                "Invalid credentials supplied",
-                "You did not provide correct credentials.",
-                ids.instance(),
-                headers={"WWW-Authenticate": 'Basic realm="Vonage sandbox"'},
-            )
+            return unauthorized(ids.instance())
         data = await run_in_threadpool(self._get, account, request.path_params["uuid"], "trace")
         if data is None:
             return problem(404, "not-found", "Not Found", "No trace for this call", ids.instance())

@@ -7,7 +7,7 @@ the :class:`~vonage_widgets.voice.trace.CallTrace` and one :class:`LegRecord` pe
 (the called party, plus any party a ``connect`` dialled), which the Voice API stores as call
 records.
 
-Decisions where the reference leaves room:
+Decisions where Vonage's public material is silent (summed up in ``docs/architecture.md``):
 
 * **Order of events**: ``started``, ``ringing``; when the called party answers, the answer
   URL is requested (for a call made with ``answer_url``), then ``answered``; the NCCO runs;
@@ -15,7 +15,7 @@ Decisions where the reference leaves room:
   phones) and is a person: with ``machine_detection`` or ``advanced_machine_detection`` the
   trace notes that a person answered and no ``machine`` event is sent.
 * **Events** go to the request's ``event_url`` (``event_method``, default POST), else to the
-  application's voice ``event_url``. ``answer_method`` defaults to GET [SPEC-VOICE-1.10.0].
+  application's voice ``event_url``. ``answer_method`` defaults to GET [api-notes §3.5].
   The application's ``fallback_answer_url`` is used when the answer URL fails.
 * **The call runs to its end when it is created**, in simulated time (milliseconds of real
   time), so its record is final by the time a client can read it. ``length_timer`` and
@@ -32,7 +32,8 @@ from typing import Any
 from vonage_widgets.models import Application
 from vonage_widgets.models.voice import CreateCall
 from vonage_widgets.sandbox.calls import DEFAULT_REGION_URL, REGION_URLS, CallSimulator
-from vonage_widgets.voice.context import CallContext, CallLimits, CallOver, CallScript, Leg
+from vonage_widgets.voice.call import run_call
+from vonage_widgets.voice.context import CallContext, CallLimits, CallScript, Leg
 from vonage_widgets.voice.http import WebhookTarget, make_signer, new_client
 from vonage_widgets.voice.trace import CallTrace
 
@@ -146,54 +147,22 @@ def place_outbound(
 
 
 def _run(ctx: CallContext, request: CreateCall, to_endpoint: dict[str, Any], region: str) -> None:
-    from vonage_widgets.voice.runner import NccoRunner  # loads the NCCO models
+    trace = ctx.trace
 
-    trace, leg = ctx.trace, ctx.caller
-    runner = NccoRunner(ctx)
-    by, why = "platform", "the NCCO ran out of actions"
-    try:
-        ctx.leg_event(leg, "started")
-        ctx.leg_event(leg, "ringing")
+    def while_ringing() -> None:
         ctx.advance(2.0)  # the called phone rings for a moment
         if request.machine_detection or request.advanced_machine_detection:
             ctx.step("caller", "note", "machine detection", "a person answered (not a machine)")
-        ncco: list[Any] | None = request.ncco
-        if ncco is None:
-            answer = {
-                "to": trace.to,
-                "from": trace.from_,
-                "uuid": trace.uuid,
-                "conversation_uuid": trace.conversation_uuid,
-                "endpoint_type": str(to_endpoint.get("type", "phone")),
-                "region_url": region,
-            }
-            ncco = ctx.fetch_answer(answer)
-        if ncco is None:
-            reason = ctx.last_error or "no NCCO"
-            trace.outcome = f"failed: no NCCO could be fetched: {reason}"
-            payload = {
-                "reason": reason,
-                "conversation_uuid": trace.conversation_uuid,
-                "timestamp": ctx.stamp(),
-            }
-            ctx.post("caller", "error", payload, ctx.event)
-            why = "no NCCO: the call is ended"
-        else:
-            leg.answered_at = ctx.now
-            trace.answered = True
-            ctx.leg_event(leg, "answered", start_time=ctx.stamp(), rate=None, network=None)
-            runner.run(ncco)
-    except CallOver as over:
-        by, why = over.by, over.why
-        if over.by == "platform" and why.startswith("the call reached"):
-            trace.outcome = f"failed: {why}"
-    ctx.closing = True
-    runner.finish_recordings()
-    ctx.step("caller", "call", "hangup", f"{why} (disconnected by {by})")
-    ctx.completed(leg, by=by)
-    if leg.answered_at is not None:
-        trace.duration = round(ctx.now - leg.answered_at, 1)
-    trace.start_time, trace.end_time = ctx.stamp(0.0), ctx.stamp()
+
+    answer = {
+        "to": trace.to,
+        "from": trace.from_,
+        "uuid": trace.uuid,
+        "conversation_uuid": trace.conversation_uuid,
+        "endpoint_type": str(to_endpoint.get("type", "phone")),
+        "region_url": region,
+    }
+    run_call(ctx, answer, ncco=request.ncco, while_ringing=while_ringing)
 
 
 def _legs(

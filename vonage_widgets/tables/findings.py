@@ -170,7 +170,7 @@ def _facts_row(app: Application) -> tuple[Any, ...]:
         voice is not None,
         _hook_set(voice, "answer_url"),
         _hook_set(voice, "event_url"),
-        voice is not None and voice.signed_callbacks is False,  # absent means on [SPEC-APP-2.4.1]
+        voice is not None and voice.signed_callbacks is False,  # absent means on [api-notes §1.5.1]
         messages is not None,
         _hook_set(messages, "inbound_url"),
         _hook_set(messages, "status_url"),

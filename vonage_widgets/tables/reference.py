@@ -2,7 +2,7 @@
 
 Nothing here is typed by hand: every name, method, range and default is read from
 ``models.catalog.CAPABILITIES``, which reads the models' field constraints. The tables
-therefore always say what the form and the sandbox enforce [SPEC-APP-2.4.1][KB-TIMEOUTS].
+therefore always say what the form and the sandbox enforce [api-notes §1.5.1].
 """
 
 from __future__ import annotations

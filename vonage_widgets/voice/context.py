@@ -1,7 +1,7 @@
 """The state of one simulated call: legs, clock, limits, and how webhooks are sent and traced.
 
 :class:`CallContext` is shared by the call's entry point (the sandbox's ``calls``) and the
-NCCO runner (:mod:`vonage_widgets.voice.runner`). It owns the rules of [reference 3.4] for the
+NCCO runner (:mod:`vonage_widgets.voice.runner`). It owns the rules of [api-notes §3.4] for the
 requests that matter to the call flow: :meth:`CallContext.fetch_answer` (answer URL, then the
 fallback URL, each with one retry) and :meth:`CallContext.post` (events; for those that may
 return an NCCO, the fallback URL on failure, then carry on without one).
@@ -234,7 +234,7 @@ class CallContext:
         failed: Attempt,
         expect: Expect,
     ) -> list[Any] | None:
-        """Ask the fallback URL, with ``reason`` and ``original_request`` [reference 3.4]."""
+        """Ask the fallback URL, with ``reason`` and ``original_request`` [api-notes §3.4]."""
         if self.fallback is None or not self.fallback.url:
             self.step(
                 leg, "note", "no fallback", f"no fallback_answer_url to try after: {failed.error}"
@@ -273,7 +273,7 @@ class CallContext:
         """Send an event; returns the NCCO it answered with (when ``expect`` allows one).
 
         An NCCO-returning event that fails goes to the fallback URL (type ``event``); if that
-        fails too the call carries on without a new NCCO [reference 3.4].
+        fails too the call carries on without a new NCCO [api-notes §3.4].
         """
         if target is None or not target.url:
             self.step(leg, "note", event, "not sent: the application has no event_url")

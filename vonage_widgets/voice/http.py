@@ -1,19 +1,19 @@
 """Calling a user's voice webhooks the way Vonage does: timeouts, one retry, clear failures.
 
 One request is an :class:`Attempt`; :func:`deliver` makes up to two of them under the retry
-rule of [reference 3.4]: the second attempt happens only when the first one timed out
+rule of [api-notes §3.4]: the second attempt happens only when the first one timed out
 (connect or read), lost its connection, or got HTTP 429, 503 or 504. Nothing else is retried:
 other statuses, a body that is not JSON, a wrong content type, an invalid NCCO, a bad URL or a
 TLS problem fail at once (the caller then tries the fallback URL).
 
-Timeouts come from the application's webhook settings in milliseconds [SPEC-APP-2.4.1]:
+Timeouts come from the application's webhook settings in milliseconds [api-notes §1.5.1]:
 ``connect_timeout`` bounds the TCP (and TLS) connect, ``socket_timeout`` bounds each wait for
 response bytes (httpx's read timeout, which is per read, like a socket timeout).
 
-Decisions where the reference leaves room:
+Decisions where Vonage's public material is silent:
 
 * "Connection refused" is retried like a connect timeout: both mean the server could not
-  be reached, and the reference lists unreachable servers among the retried failures.
+  be reached, and Vonage lists unreachable servers among the retried failures.
 * Webhooks that only report (plain call events) follow the same retry rule, and never
   trigger the fallback URL (it is for answers and NCCO-returning events only).
 * A response may be at most :data:`MAX_RESPONSE_BYTES`; more is a failure (not retried).
@@ -58,9 +58,9 @@ __all__ = [
 ]
 
 RETRYABLE_STATUSES = frozenset({429, 503, 504})
-"""HTTP statuses that earn one more attempt [reference 3.4, KB-NCCO-RETRY]."""
+"""HTTP statuses that earn one more attempt [api-notes §3.4]."""
 MAX_ATTEMPTS = 2
-"""Attempts per URL: the first and one retry [reference 3.4]."""
+"""Attempts per URL: the first and one retry [api-notes §3.4]."""
 MAX_RESPONSE_BYTES = MAX_NCCO_BYTES + 64 * 1024
 """Largest webhook response read: the biggest NCCO this package accepts, plus headroom."""
 
@@ -165,7 +165,7 @@ class Attempt:
 
     @property
     def retryable(self) -> bool:
-        """Whether Vonage would make one more attempt after this one [reference 3.4]."""
+        """Whether Vonage would make one more attempt after this one [api-notes §3.4]."""
         if self.failure in _RETRYABLE_FAILURES:
             return True
         return self.failure == "http_status" and self.status in RETRYABLE_STATUSES
@@ -195,7 +195,7 @@ def make_signer(secret: str, *, api_key: str, application_id: str) -> Signer:
 def encode_query(payload: Mapping[str, Any]) -> dict[str, str]:
     """A payload as GET query parameters: text as is, objects and arrays as compact JSON.
 
-    How Vonage encodes objects in a query is undocumented (reference section 8, item 7):
+    How Vonage encodes objects in a query is undocumented [api-notes §3.2]:
     compact JSON is what the webhook server reads back (``original_request``, ``custom_data``).
     """
     query: dict[str, str] = {}

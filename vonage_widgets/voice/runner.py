@@ -1,8 +1,8 @@
-"""Running an NCCO on a simulated call, action by action, as Vonage would [reference 5].
+"""Running an NCCO on a simulated call, action by action, as Vonage would [api-notes §5].
 
 Each action takes simulated time (nothing sleeps) and sends the webhooks Vonage sends: input
 results, notify payloads, record events, the call-state events of a dialled leg. A reply NCCO
-(input, notify, synchronous connect) replaces the rest of the running NCCO [DOC-NCCO 5.1].
+(input, notify, synchronous connect) replaces the rest of the running NCCO [api-notes §5.1].
 
 Simulation choices (the real platform plays audio; the sandbox only keeps time):
 
@@ -70,7 +70,7 @@ WORD_SECONDS = 0.4
 RING_SECONDS = 5.0
 RECORD_SPEECH_SECONDS = 5.0
 SPEECH_CONFIDENCE = "0.95"
-RECORDING_HOST = "https://api.nexmo.com/v1/files/"  # the documented shape [reference 3.3]
+RECORDING_HOST = "https://api.nexmo.com/v1/files/"  # the documented shape [api-notes §3.3]
 _BYTES_PER_SECOND = {"mp3": 4000, "ogg": 4000, "wav": 16000}
 
 Reply = list[Any] | None

@@ -34,7 +34,7 @@ def problem(status: int, title: str, detail: str, errors: Sequence[FieldError] =
 
 
 def ordered_query(request: Request) -> dict[str, str]:
-    """Query parameters in the order sent (Vonage hashes them in that order [reference 3.6]).
+    """Query parameters in the order sent (Vonage hashes them in that order [api-notes §3.6]).
 
     A repeated name keeps its first position and its last value, as a mapping can hold one.
     """

@@ -1,7 +1,7 @@
 """The answer webhook request, typed: what Vonage tells the NCCO function about a call.
 
 Vonage sends the same fields as a query string (``GET``, the default) or as a JSON body
-(``POST``) [DOC-WH]; :meth:`AnswerRequest.from_payload` accepts either, so a user's NCCO
+(``POST``) [api-notes §3.2]; :meth:`AnswerRequest.from_payload` accepts either, so a user's NCCO
 function never cares which method the application uses.
 """
 
@@ -16,7 +16,7 @@ from vonage_widgets.errors import ValidationError
 
 __all__ = ["SIP_HEADER_PREFIX", "AnswerRequest"]
 
-# Custom SIP headers (X-...) and User-to-User arrive as ``SipHeader_<name>`` [DOC-WH].
+# Custom SIP headers (X-...) and User-to-User arrive as ``SipHeader_<name>`` [api-notes §3.2].
 SIP_HEADER_PREFIX = "SipHeader_"
 
 
@@ -25,7 +25,7 @@ class AnswerRequest:
     """One answer (or fallback) webhook request, as the NCCO function receives it.
 
     ``from_`` is the caller's number (``from`` on the wire); ``from_user`` is set instead for
-    Client SDK calls [SPEC: reference 3.2]. ``sip_headers`` maps forwarded SIP header names
+    Client SDK calls [api-notes §3.2]. ``sip_headers`` maps forwarded SIP header names
     (without the ``SipHeader_`` prefix, e.g. ``"X-UserId"``) to their values. ``raw`` is the
     request exactly as received (query parameters or JSON body), so nothing is lost.
     """
@@ -46,7 +46,7 @@ class AnswerRequest:
         """Build from GET query parameters or a POST JSON body (both are flat mappings).
 
         ``custom_data`` is an object in a POST body; how Vonage encodes it in a GET query is
-        not documented (reference section 8, item 7), so a query value that parses as a JSON
+        not documented [api-notes §3.2], so a query value that parses as a JSON
         object is decoded and anything else is kept as the string it arrived as (including
         what :func:`vonage_widgets._json.loads` refuses: nesting deeper than 100 levels,
         huge numbers, ``NaN``, lone surrogates).

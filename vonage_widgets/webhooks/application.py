@@ -14,9 +14,9 @@ from vonage_widgets.models import Application
 __all__ = ["DEFAULT_METHODS", "point_capability_webhooks", "point_voice_webhooks"]
 
 DEFAULT_METHODS: dict[str, str] = {
-    "answer_url": "GET",  # Vonage's default for answer and fallback [reference 3.2]
+    "answer_url": "GET",  # Vonage's default for answer and fallback [api-notes §3.2]
     "fallback_answer_url": "GET",
-    "event_url": "POST",  # and for events [reference 3.3]
+    "event_url": "POST",  # and for events [api-notes §3.3]
 }
 """Method given to a voice webhook the application did not have yet."""
 

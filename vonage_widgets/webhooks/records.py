@@ -200,7 +200,7 @@ def all_events_frame(records: list[WebhookRecord]) -> pd.DataFrame:
 def events_frame(records: list[WebhookRecord]) -> pd.DataFrame:
     """Event webhooks only, payload flattened (``dtmf.digits``), :data:`EVENT_COLUMNS` first.
 
-    Machine-detection events carry ``call_uuid`` instead of ``uuid`` [reference 3.3]; the
+    Machine-detection events carry ``call_uuid`` instead of ``uuid`` [api-notes §3.3]; the
     ``uuid`` column falls back to it so one column identifies the leg for every event.
     """
     from vonage_widgets.tables.events import events_table

@@ -2,7 +2,7 @@
 
 A notebook starts it, points an application's voice webhooks at it (``webhooks_for``), makes
 a call (the sandbox's call simulator, or Vonage through a tunnel) and reads what arrived as a
-DataFrame. Decisions where the reference leaves room are listed in :class:`WebhookServer`.
+DataFrame. Decisions where Vonage's public material is silent are listed in :class:`WebhookServer`.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ DEFAULT_NCCO: list[dict[str, Any]] = [
 """Served when the server was started without an NCCO, so a test call still says something."""
 
 _ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-_WEBHOOK_METHODS = ("GET", "POST")  # Vonage sends either, as configured [reference 3.2, 3.3]
+_WEBHOOK_METHODS = ("GET", "POST")  # Vonage sends either, as configured [api-notes §3.2, §3.3]
 
 
 class WebhookServer:
@@ -83,7 +83,7 @@ class WebhookServer:
     ``ncco`` is what answers calls: a fixed NCCO (a list of action dicts or models, or an
     ``Ncco`` builder), or a function ``(AnswerRequest) -> NCCO`` called once per call.
     ``on_event`` gets each event webhook's payload (a dict) and may return an NCCO, which
-    Vonage uses for events that expect one (``input`` results, ``notify``) [reference 3.3];
+    Vonage uses for events that expect one (``input`` results, ``notify``) [api-notes §3.3];
     returning ``None`` (or having no handler) answers ``204 No Content``.
 
     Every request is recorded (:attr:`requests`, :attr:`events`, :meth:`wait_for`), including
@@ -101,17 +101,17 @@ class WebhookServer:
     * ``validate=True``: a fixed NCCO is checked when set (``ValidationError`` at once); an
       NCCO from a function is checked per call and, if invalid, is **not** served: the reply
       is 500 with the field errors and the record says why, so Vonage (or the simulator)
-      goes on to the fallback URL and the user sees the reason [reference 3.4].
+      goes on to the fallback URL and the user sees the reason [api-notes §3.4].
     * An exception in ``ncco`` or ``on_event`` answers 500 and is recorded as
       ``"<Type>: <message>"`` (secrets redacted); the server keeps running.
     * Signed webhooks (``signature_secret`` set): a signature that does not verify
       (wrong secret, tampered payload, malformed token) is always answered 401; a request
       with no ``Authorization`` header is answered 401 when ``reject_unsigned`` (default)
       and served but recorded as ``"unsigned"`` otherwise, because Vonage may rarely send
-      unsigned callbacks [reference 3.6]. Unknown paths are 404 whatever the signature.
+      unsigned callbacks [api-notes §3.6]. Unknown paths are 404 whatever the signature.
     * A fallback request is handled like the request that failed: an answer
       (``original_request.type`` ``answer`` or absent) calls ``ncco``, an event calls
-      ``on_event`` [reference 3.4].
+      ``on_event`` [api-notes §3.4].
     """
 
     def __init__(

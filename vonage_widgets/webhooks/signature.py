@@ -1,7 +1,7 @@
 """Signed webhooks: turn the ``Authorization`` header into a status a person can read.
 
 Vonage signs webhooks with an HS256 JWT whose ``payload_hash`` claim is the SHA-256 of the
-query parameters (GET) or the JSON body (POST) [reference 3.6, KB-PAYLOAD-HASH]. The check
+query parameters (GET) or the JSON body (POST) [api-notes §3.6]. The check
 itself lives in :func:`vonage_widgets.keys.verify_signed_webhook`; this module only decides
 what to call the outcome, and keeps the secret out of every message.
 """

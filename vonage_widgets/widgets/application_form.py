@@ -1,6 +1,6 @@
 """ApplicationForm: create, edit and delete a Vonage application without breaking it.
 
-The form is a view (DESIGN.md, "Widgets are views"): every button calls a plain method
+The form is a view (``docs/architecture.md``, "Layers"): every button calls a plain method
 (:meth:`~ApplicationForm.save`, :meth:`~ApplicationForm.load`,
 :meth:`~ApplicationForm.preview_changes`, :meth:`~ApplicationForm.delete`,
 :meth:`~ApplicationForm.reset`, :meth:`~ApplicationForm.generate_keys`) that a notebook cell or

@@ -1,6 +1,6 @@
 """NccoBuilder: write the NCCO that answers a call, one action card at a time, checked live.
 
-The builder is a view (DESIGN.md, "Widgets are views"): every button calls a plain method
+The builder is a view (``docs/architecture.md``, "Layers"): every button calls a plain method
 (:meth:`~NccoBuilder.add`, :meth:`~NccoBuilder.move`, :meth:`~NccoBuilder.remove`,
 :meth:`~NccoBuilder.clear`, :meth:`~NccoBuilder.load`, :meth:`~NccoBuilder.load_template`)
 that a notebook cell or a test calls too, and results live in trait values and attributes

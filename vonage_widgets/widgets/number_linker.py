@@ -1,6 +1,6 @@
 """NumberLinker: link the account's numbers to an application, or unlink them, safely.
 
-A view over :mod:`vonage_widgets.linking` (DESIGN.md, "Widgets are views"): every button
+A view over :mod:`vonage_widgets.linking` (``docs/architecture.md``, "Layers"): every button
 calls a plain method (:meth:`~NumberLinker.refresh`, :meth:`~NumberLinker.filter`,
 :meth:`~NumberLinker.link`, :meth:`~NumberLinker.confirm`, :meth:`~NumberLinker.unlink`)
 that a notebook cell or a test can call too, and results live in attributes and trait values
@@ -59,7 +59,7 @@ NO_APPLICATION = ""
 """The application picker's value while the account has no application (shown, not blank)."""
 
 FEATURES: tuple[str, ...] = ("VOICE", "SMS", "MMS")
-"""Number features the feature filter offers [SPEC-NUM-1.1.0]."""
+"""Number features the feature filter offers [api-notes §2.2]."""
 
 _STATUS_COLOURS = {"info": "#202124", "ok": "#137333", "warn": "#b06000", "error": "#b00020"}
 _KEEP: Any = object()  # "leave this filter as it is" in filter()

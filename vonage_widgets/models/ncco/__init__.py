@@ -1,7 +1,7 @@
 """NCCOs (Call Control Objects): parse, validate, build and emit them without losing a key.
 
 An NCCO is the JSON array an answer webhook returns to tell Vonage what to do with a call
-[DOC-NCCO]. :func:`parse_ncco` turns one into an :class:`Ncco` of typed actions;
+[api-notes §5]. :func:`parse_ncco` turns one into an :class:`Ncco` of typed actions;
 :meth:`Ncco.to_list` gives back exactly the JSON that came in. :func:`validate_ncco` lists
 every broken rule with its path (:func:`check_ncco` adds warnings), and :class:`Ncco`
 doubles as a fluent builder::

@@ -2,7 +2,7 @@
 
 ``record``, ``conversation``, ``connect``, ``notify``, ``wait`` and ``transfer`` live here;
 ``talk``, ``stream`` and ``input`` (what the caller hears and answers) in ``prompts``.
-Field names are the JSON keys (``from`` is ``from_`` in Python) [DOC-NCCO].
+Field names are the JSON keys (``from`` is ``from_`` in Python) [api-notes §5].
 """
 
 # No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
@@ -45,14 +45,14 @@ __all__ = [
 ]
 
 WAIT_MIN, WAIT_MAX, WAIT_DEFAULT = 0.1, 7200.0, 10.0
-"""Wait timeout: values outside 0.1-7200 s are clamped, default 10 s [DOC-NCCO 5.10]."""
+"""Wait timeout: values outside 0.1-7200 s are clamped, default 10 s [api-notes §5.10]."""
 
 Key = Annotated[str, Matches(r"[0-9*#]", "must be one key: 0-9, * or #")]
 LegUuids = list[str]
 
 
 class Transcription(NccoWireModel):
-    """Transcription of a recording: ``{}`` means defaults [DOC-NCCO 5.2]."""
+    """Transcription of a recording: ``{}`` means defaults [api-notes §5.2]."""
 
     WHAT: ClassVar[str] = "the transcription settings"
 
@@ -63,7 +63,7 @@ class Transcription(NccoWireModel):
 
 
 class Record(Action):
-    """Record the call or part of it; the recording URL goes to ``eventUrl`` [DOC-NCCO 5.2]."""
+    """Record the call or part of it; the recording URL goes to ``eventUrl`` [api-notes §5.2]."""
 
     WHAT: ClassVar[str] = "the record action"
     synchronous: ClassVar[bool] = False  # unless a stop condition is set
@@ -82,18 +82,18 @@ class Record(Action):
 
     @property
     def is_synchronous(self) -> bool:
-        """A stop condition makes the recording block until it is met [DOC-NCCO 5.1]."""
+        """A stop condition makes the recording block until it is met [api-notes §5.1]."""
         return any(v is not None for v in (self.endOnSilence, self.timeOut, self.endOnKey))
 
     def rule_errors(self) -> list[FieldError]:
-        """``channels`` needs ``split: conversation`` [DOC-NCCO 5.2]; the SDK adds it, we report."""
+        """``channels`` needs ``split: conversation`` (the SDK adds it) [api-notes §5.2]."""
         if self.channels is not None and self.split is None:
             return [FieldError("channels", "requires split: conversation")]
         return []
 
 
 class Conversation(Action):
-    """Join a named conversation (conference) [DOC-NCCO 5.3]."""
+    """Join a named conversation (conference) [api-notes §5.3]."""
 
     WHAT: ClassVar[str] = "the conversation action"
 
@@ -111,7 +111,7 @@ class Conversation(Action):
     eventMethod: Opt[EventMethod] = None
 
     def rule_errors(self) -> list[FieldError]:
-        """mute vs canSpeak, and transcription needs record [DOC-NCCO 5.3]."""
+        """mute vs canSpeak, and transcription needs record [api-notes §5.3]."""
         errors = _mute_rule(self.mute, self.canSpeak)
         if self.transcription is not None and self.record is not True:
             errors.append(FieldError("transcription", "requires record: true"))
@@ -119,17 +119,17 @@ class Conversation(Action):
 
 
 class AdvancedMachineDetection(NccoWireModel):
-    """Advanced answering-machine detection; overrides ``machineDetection`` [DOC-NCCO 5.4]."""
+    """Advanced answering-machine detection; overrides ``machineDetection`` [api-notes §5.4]."""
 
     WHAT: ClassVar[str] = "the advancedMachineDetection settings"
 
     behavior: Opt[Literal["continue", "hangup"]] = None
     mode: Opt[Literal["default", "detect", "detect_beep"]] = None
-    beep_timeout: Opt[Annotated[int, Bounds(45, 120, "seconds")]] = None  # [PY common.py]
+    beep_timeout: Opt[Annotated[int, Bounds(45, 120, "seconds")]] = None  # [api-notes §5.4]
 
 
 class Connect(Action):
-    """Dial one endpoint and join it to the call [DOC-NCCO 5.4]."""
+    """Dial one endpoint and join it to the call [api-notes §5.4]."""
 
     WHAT: ClassVar[str] = "the connect action"
 
@@ -164,7 +164,7 @@ class Connect(Action):
 
 
 class Notify(Action):
-    """Post a custom payload to ``eventUrl``; the reply may be a new NCCO [DOC-NCCO 5.9]."""
+    """Post a custom payload to ``eventUrl``; the reply may be a new NCCO [api-notes §5.9]."""
 
     WHAT: ClassVar[str] = "the notify action"
     expects_ncco_reply: ClassVar[bool] = True
@@ -176,7 +176,7 @@ class Notify(Action):
 
 
 class Wait(Action):
-    """Pause the NCCO for ``timeout`` seconds [DOC-NCCO 5.10].
+    """Pause the NCCO for ``timeout`` seconds [api-notes §5.10].
 
     The value is kept as given; Vonage clamps it to 0.1-7200, which :attr:`effective_timeout`
     shows and the validator reports as a warning.
@@ -195,7 +195,7 @@ class Wait(Action):
         return min(max(float(self.timeout), WAIT_MIN), WAIT_MAX)
 
     def rule_warnings(self) -> list[FieldError]:
-        """A timeout outside the range is clamped, not rejected [DOC-NCCO 5.10]."""
+        """A timeout outside the range is clamped, not rejected [api-notes §5.10]."""
         if self.timeout is not None and self.effective_timeout != self.timeout:
             return [
                 FieldError(
@@ -208,10 +208,10 @@ class Wait(Action):
 
 
 class Transfer(Action):
-    """Move every leg into another existing conversation; ends this NCCO [DOC-NCCO 5.11].
+    """Move every leg into another existing conversation; ends this NCCO [api-notes §5.11].
 
     ``conversation_id`` (the doc table's spelling) is accepted and emitted as
-    ``conversationId``, the key the SDKs send (reference section 5.11, open question 9).
+    ``conversationId``, the key the SDKs send [api-notes §5.11].
     """
 
     WHAT: ClassVar[str] = "the transfer action"
@@ -230,7 +230,7 @@ class Transfer(Action):
     mute: Opt[bool] = None
 
     def rule_errors(self) -> list[FieldError]:
-        """mute vs canSpeak, as for conversation [DOC-NCCO 5.11]."""
+        """mute vs canSpeak, as for conversation [api-notes §5.11]."""
         return _mute_rule(self.mute, self.canSpeak)
 
     def rule_warnings(self) -> list[FieldError]:
@@ -250,4 +250,4 @@ ACTIONS: dict[str, type[Action]] = {
     cls.model_fields["action"].default: cls
     for cls in (Record, Conversation, Connect, Talk, Stream, Input, Notify, Wait, Transfer)
 }
-"""Action classes by their ``action`` value, in the reference's order."""
+"""Action classes by their ``action`` value, in the order of [api-notes §5]."""

@@ -154,9 +154,9 @@ class Action(NccoWireModel):
 
     DISCRIMINATOR: ClassVar[str | None] = "action"
     synchronous: ClassVar[bool] = True
-    """Whether Vonage waits for this action to finish before the next one [DOC-NCCO 5.1]."""
+    """Whether Vonage waits for this action to finish before the next one [api-notes §5.1]."""
     expects_ncco_reply: ClassVar[bool] = False
-    """Whether the webhook this action calls may answer with an NCCO [DOC-NCCO][DOC-WH]."""
+    """Whether the webhook this action calls may answer with an NCCO [api-notes §3.3]."""
     terminal: ClassVar[bool] = False
     """Whether no later action of this NCCO can run after it."""
 

@@ -174,11 +174,11 @@ class Ncco(MutableSequence[Action]):
         return self._append(cls, data, wire=True)
 
     def record(self, **options: Any) -> Self:
-        """Record the call (``eventUrl`` receives the recording URL) [DOC-NCCO 5.2]."""
+        """Record the call (``eventUrl`` receives the recording URL) [api-notes §5.2]."""
         return self._append(Record, {"action": "record", **options})
 
     def conversation(self, name: str, **options: Any) -> Self:
-        """Join the named conversation [DOC-NCCO 5.3]."""
+        """Join the named conversation [api-notes §5.3]."""
         return self._append(Conversation, {"action": "conversation", "name": name, **options})
 
     def connect(self, endpoint: NccoWireModel | Mapping[str, Any], **options: Any) -> Self:
@@ -224,11 +224,11 @@ class Ncco(MutableSequence[Action]):
         return self.connect({"type": "vbc", "extension": extension}, **options)
 
     def talk(self, text: str, **options: Any) -> Self:
-        """Speak ``text`` (up to 1500 characters outside SSML tags) [DOC-NCCO 5.6]."""
+        """Speak ``text`` (up to 1500 characters outside SSML tags) [api-notes §5.6]."""
         return self._append(Talk, {"action": "talk", "text": text, **options})
 
     def stream(self, url: str, **options: Any) -> Self:
-        """Play the audio file at ``url`` [DOC-NCCO 5.7]."""
+        """Play the audio file at ``url`` [api-notes §5.7]."""
         return self._append(Stream, {"action": "stream", "streamUrl": [url], **options})
 
     def input(self, type: Sequence[str] = ("dtmf",), **options: Any) -> Self:
@@ -238,7 +238,7 @@ class Ncco(MutableSequence[Action]):
     def notify(
         self, payload: Mapping[str, Any], event_url: str | Sequence[str], **options: Any
     ) -> Self:
-        """Send ``payload`` to ``event_url``; its reply may be a new NCCO [DOC-NCCO 5.9]."""
+        """Send ``payload`` to ``event_url``; its reply may be a new NCCO [api-notes §5.9]."""
         urls = [event_url] if isinstance(event_url, str) else list(event_url)
         data = {"action": "notify", "payload": dict(payload), "eventUrl": urls, **options}
         return self._append(Notify, data)
@@ -251,7 +251,7 @@ class Ncco(MutableSequence[Action]):
         return self._append(Wait, data)
 
     def transfer(self, conversation_id: str, **options: Any) -> Self:
-        """Move all legs into another conversation; ends this NCCO [DOC-NCCO 5.11]."""
+        """Move all legs into another conversation; ends this NCCO [api-notes §5.11]."""
         data = {"action": "transfer", "conversationId": conversation_id, **options}
         return self._append(Transfer, data)
 

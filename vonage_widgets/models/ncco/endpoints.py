@@ -1,4 +1,4 @@
-"""Endpoints a ``connect`` action can dial: phone, app, websocket, sip and vbc [DOC-NCCO].
+"""Endpoints a ``connect`` action can dial: phone, app, websocket, sip and vbc [api-notes §5.5].
 
 Each model keeps the wire names as field names (``content-type`` is the one key that is not a
 Python name; use ``content_type`` in Python). Which endpoint an object is comes from its
@@ -37,14 +37,14 @@ __all__ = [
 
 E164 = Annotated[
     str,
-    # [PY vonage_utils/types.py] PhoneNumber; [DOC-NCCO] E.164 without '+'.
+    # E.164 without '+', the Python SDK's PhoneNumber pattern [api-notes §5.5].
     Matches(r"[1-9]\d{6,14}", "must be an E.164 number: 7 to 15 digits, no '+' or leading 0"),
 ]
 """A phone number as the NCCO wants it, e.g. ``447700900000``."""
 
 DtmfDigits = Annotated[
     str,
-    # [PY vonage_utils/types.py] Dtmf; 'p' is a 500 ms pause [DOC-NCCO].
+    # The Python SDK's Dtmf pattern; 'p' is a 500 ms pause [api-notes §5.5].
     Matches(r"[0-9#*p]+", "must be DTMF digits: 0-9, *, # and p (a 500 ms pause)"),
 ]
 
@@ -53,7 +53,8 @@ WebsocketUri = Annotated[
 ]
 SipUri = Annotated[
     str,
-    # [PY SipUri regex]; TLS/SRTP are ';transport=tls' and ';media=srtp' parameters.
+    # The Python SDK's SipUri pattern [api-notes §5.5]; TLS/SRTP are ';transport=tls' and
+    # ';media=srtp' parameters.
     Matches(
         r"sips?:\+?[\w|:.\-@;,=%&]+",
         "must be a sip: or sips: URI such as sip:rebekka@sip.example.com",
@@ -64,10 +65,10 @@ WebsocketContentType = Literal[
     "audio/l16;rate=8000", "audio/l16;rate=16000", "audio/l16;rate=24000"
 ]
 WEBSOCKET_CONTENT_TYPES: tuple[str, ...] = get_args(WebsocketContentType)
-"""Audio formats a websocket endpoint can stream; 24 kHz from [SPEC-VOICE-1.10.0][PY 1.5.1]."""
+"""Audio formats a websocket endpoint can stream; 24 kHz from [api-notes §5.5]."""
 
 USER_TO_USER_MAX = 256
-"""``standardHeaders["User-to-User"]`` length limit [DOC-NCCO]."""
+"""``standardHeaders["User-to-User"]`` length limit [api-notes §5.5]."""
 
 
 class OnAnswer(NccoWireModel):
@@ -79,11 +80,11 @@ class OnAnswer(NccoWireModel):
     url: HttpUrl
     ringbackTone: Opt[HttpUrl] = None
     ringback: Opt[HttpUrl] = None
-    """Older name of ``ringbackTone``, still accepted [DOC-NCCO]."""
+    """Older name of ``ringbackTone``, still accepted [api-notes §5.5]."""
 
 
 class PhoneEndpoint(NccoWireModel):
-    """A PSTN number [DOC-NCCO 5.5]."""
+    """A PSTN number [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
     WHAT: ClassVar[str] = "a phone endpoint"
@@ -97,7 +98,7 @@ class PhoneEndpoint(NccoWireModel):
 
 
 class AppEndpoint(NccoWireModel):
-    """A Client SDK user of this application [DOC-NCCO 5.5]."""
+    """A Client SDK user of this application [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
     WHAT: ClassVar[str] = "an app endpoint"
@@ -107,7 +108,7 @@ class AppEndpoint(NccoWireModel):
 
 
 class WebsocketAuthorization(NccoWireModel):
-    """How the websocket handshake's Authorization header is set [SPEC-VOICE-1.10.0]."""
+    """How the websocket handshake's Authorization header is set [api-notes §5.5]."""
 
     WHAT: ClassVar[str] = "the websocket authorization"
 
@@ -122,7 +123,7 @@ class WebsocketAuthorization(NccoWireModel):
 
 
 class WebsocketEndpoint(NccoWireModel):
-    """A websocket that receives and sends raw audio [DOC-NCCO 5.5]."""
+    """A websocket that receives and sends raw audio [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
     WHAT: ClassVar[str] = "a websocket endpoint"
@@ -133,7 +134,7 @@ class WebsocketEndpoint(NccoWireModel):
 
     type: Literal["websocket"] = "websocket"
     uri: WebsocketUri
-    # Required by [SPEC-VOICE-1.10.0] EndpointWebsocket; the hyphen is the wire name.
+    # Required by [api-notes §5.5] EndpointWebsocket; the hyphen is the wire name.
     content_type: WebsocketContentType = Field(alias="content-type")
     headers: Opt[dict[str, Any]] = None
     authorization: Opt[WebsocketAuthorization] = None
@@ -149,7 +150,7 @@ class WebsocketEndpoint(NccoWireModel):
 
 
 class SipEndpoint(NccoWireModel):
-    """A SIP URI, or a user at a SIP trunk ``domain`` [DOC-NCCO 5.5]."""
+    """A SIP URI, or a user at a SIP trunk ``domain`` [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
     WHAT: ClassVar[str] = "a sip endpoint"
@@ -188,7 +189,7 @@ class SipEndpoint(NccoWireModel):
 
 
 class VbcEndpoint(NccoWireModel):
-    """A Vonage Business Communications extension [DOC-NCCO 5.5]."""
+    """A Vonage Business Communications extension [api-notes §5.5]."""
 
     DISCRIMINATOR: ClassVar[str | None] = "type"
     WHAT: ClassVar[str] = "a vbc endpoint"

@@ -7,10 +7,10 @@ only when a simulated call first checks an NCCO. So this module imports nothing.
 
 __all__ = ["MAX_NCCO_ACTIONS", "MAX_NCCO_BYTES"]
 
-# Vonage publishes no size limit for an NCCO (reference section 5). These are this package's
+# Vonage publishes no size limit for an NCCO [api-notes §5]. These are this package's
 # guard rails, chosen so that every realistic NCCO passes and a runaway generator does not:
 # an NCCO is fetched within the answer webhook's socket timeout (at most 5 s,
-# [SPEC-APP-2.4.1]) and held per call, so it should stay small. 100 actions is far beyond any
+# [api-notes §1.5.1]) and held per call, so it should stay small. 100 actions is far beyond any
 # documented example; 512 KiB fits 100 talk actions at the 1500-character limit even in
 # 3-byte UTF-8 characters, plus their options.
 MAX_NCCO_ACTIONS = 100

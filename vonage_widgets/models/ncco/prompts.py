@@ -1,7 +1,7 @@
 """The NCCO actions the caller hears and answers: ``talk``, ``stream`` and ``input``.
 
 These three share the bargeIn rule (a talk or stream with ``bargeIn: true`` must lead to an
-input) checked in ``validate`` [DOC-NCCO 5.1].
+input) checked in ``validate`` [api-notes §5.1].
 """
 
 # No ``from __future__ import annotations`` in a module of pydantic models: pydantic would
@@ -27,7 +27,7 @@ from vonage_widgets.models.ncco.types import (
 __all__ = ["TALK_TEXT_MAX", "TTS_LANGUAGES", "Input", "Stream", "Talk"]
 
 TALK_TEXT_MAX = 1500
-"""Talk text limit, not counting SSML tags [DOC-NCCO 5.6]."""
+"""Talk text limit, not counting SSML tags [api-notes §5.6]."""
 _TTS_WORDS = (
     "ar ca-ES cmn-CN cmn-TW cs-CZ cy-GB da-DK de-DE el-GR en-AU en-GB en-GB-WLS en-IN "
     "en-US en-ZA es-ES es-MX es-US eu-ES fi-FI fil-PH fr-CA fr-FR he-IL hi-IN hu-HU id-ID "
@@ -35,13 +35,13 @@ _TTS_WORDS = (
     "th-TH tr-TR uk-UA vi-VN yue-CN"
 )
 TTS_LANGUAGES = frozenset(_TTS_WORDS.split())
-"""Text-to-speech languages of [PY enums.py][SPEC-VOICE-1.10.0] (section 5.6)."""
+"""Text-to-speech languages of [api-notes §5.6]."""
 
 _SSML_TAG = re.compile(r"<[^<>]*>")
 
 
 class Talk(Action):
-    """Speak text to the call with text-to-speech [DOC-NCCO 5.6]."""
+    """Speak text to the call with text-to-speech [api-notes §5.6]."""
 
     WHAT: ClassVar[str] = "the talk action"
 
@@ -53,11 +53,11 @@ class Talk(Action):
     language: Opt[LanguageTag] = None
     style: Opt[Annotated[int, Bounds(0)]] = None
     premium: Opt[bool] = None
-    voiceName: Opt[str] = None  # deprecated [SPEC-NCCO-SCHEMA][SPEC-VOICE-1.10.0]
+    voiceName: Opt[str] = None  # deprecated [api-notes §5.1, §5.6]
 
     @property
     def is_synchronous(self) -> bool:
-        """bargeIn lets the next actions run while speaking [DOC-NCCO 5.1]."""
+        """bargeIn lets the next actions run while speaking [api-notes §5.1]."""
         return self.bargeIn is not True
 
     @property
@@ -66,7 +66,7 @@ class Talk(Action):
         return len(_SSML_TAG.sub("", self.text))
 
     def rule_errors(self) -> list[FieldError]:
-        """Text length without SSML tags [DOC-NCCO 5.6]."""
+        """Text length without SSML tags [api-notes §5.6]."""
         if self.spoken_length > TALK_TEXT_MAX:
             return [
                 FieldError(
@@ -93,7 +93,7 @@ class Talk(Action):
 
 
 class Stream(Action):
-    """Play an audio file (MP3 or 16-bit WAV) to the call [DOC-NCCO 5.7]."""
+    """Play an audio file (MP3 or 16-bit WAV) to the call [api-notes §5.7]."""
 
     WHAT: ClassVar[str] = "the stream action"
 
@@ -105,12 +105,12 @@ class Stream(Action):
 
     @property
     def is_synchronous(self) -> bool:
-        """bargeIn lets the next actions run while playing [DOC-NCCO 5.1]."""
+        """bargeIn lets the next actions run while playing [api-notes §5.1]."""
         return self.bargeIn is not True
 
 
 class Input(Action):
-    """Collect DTMF digits and/or speech; the result is posted to ``eventUrl`` [DOC-NCCO 5.8]."""
+    """Collect DTMF digits and/or speech; the result is posted to ``eventUrl`` [api-notes §5.8]."""
 
     WHAT: ClassVar[str] = "the input action"
     expects_ncco_reply: ClassVar[bool] = True
@@ -132,7 +132,7 @@ class Input(Action):
         return self.mode != "asynchronous"
 
     def rule_errors(self) -> list[FieldError]:
-        """No repeated types; asynchronous mode is DTMF only with empty settings [DOC-NCCO 5.8]."""
+        """No repeated types; asynchronous mode: DTMF only, empty settings [api-notes §5.8]."""
         errors: list[FieldError] = []
         if len(set(self.type)) != len(self.type):
             errors.append(FieldError("type", "must not repeat a type"))

@@ -1,4 +1,4 @@
-"""Settings objects of the ``input`` action: DTMF and speech recognition [DOC-NCCO 5.8].
+"""Settings objects of the ``input`` action: DTMF and speech recognition [api-notes §5.8].
 
 Defaults are documented here (and in :data:`DTMF_DEFAULTS`, :data:`SPEECH_DEFAULTS`) but never
 written into the JSON: a key that was not given stays absent, so Vonage applies its own default.
@@ -21,7 +21,7 @@ from vonage_widgets.models.ncco.types import (
 __all__ = ["DTMF_DEFAULTS", "SPEECH_DEFAULTS", "Dtmf", "Speech"]
 
 DTMF_DEFAULTS: dict[str, Any] = {"timeOut": 3, "maxDigits": 4, "submitOnHash": False}
-"""What Vonage uses for a DTMF key that is left out [DOC-NCCO 5.8]."""
+"""What Vonage uses for a DTMF key that is left out [api-notes §5.8]."""
 
 SPEECH_DEFAULTS: dict[str, Any] = {
     "endOnSilence": 2.0,
@@ -31,22 +31,22 @@ SPEECH_DEFAULTS: dict[str, Any] = {
     "saveAudio": False,
     "sensitivity": 90,
 }
-"""What Vonage uses for a speech key that is left out [DOC-NCCO 5.8]."""
+"""What Vonage uses for a speech key that is left out [api-notes §5.8]."""
 
 
 class Dtmf(NccoWireModel):
-    """How digits are collected: when to submit and how many [DOC-NCCO 5.8]."""
+    """How digits are collected: when to submit and how many [api-notes §5.8]."""
 
     WHAT: ClassVar[str] = "the dtmf settings"
 
-    # Docs: "max 10"; [PY input_types.py] allows 0-10.
+    # Docs: "max 10"; [api-notes §5.8] allows 0-10.
     timeOut: Opt[Annotated[int, Bounds(0, 10, "seconds")]] = None
     maxDigits: Opt[Annotated[int, Bounds(1, 20, "digits")]] = None
     submitOnHash: Opt[bool] = None
 
 
 class Speech(NccoWireModel):
-    """How speech is recognised [DOC-NCCO 5.8]."""
+    """How speech is recognised [api-notes §5.8]."""
 
     WHAT: ClassVar[str] = "the speech settings"
 
@@ -58,5 +58,5 @@ class Speech(NccoWireModel):
     startTimeout: Opt[Annotated[int, Bounds(1, 60, "seconds")]] = None
     maxDuration: Opt[Annotated[int, Bounds(1, 60, "seconds")]] = None
     saveAudio: Opt[bool] = None
-    # Docs describe 10 (low) to 100 (max); [PY input_types.py] allows 0-100.
+    # Docs describe 10 (low) to 100 (max); [api-notes §5.8] allows 0-100.
     sensitivity: Opt[Annotated[int, Bounds(0, 100)]] = None

@@ -20,7 +20,7 @@ MENU_KEYS = frozenset("0123456789*#")
 def forward_to_phone(to: str, from_: str) -> Ncco:
     """Forward the call to phone number ``to``, showing ``from_`` (one of your numbers).
 
-    The worked example of Vonage's Applications overview and section 5.5 of the reference:
+    The worked example of Vonage's Applications overview and [api-notes §5.5]:
     a short talk, then a connect to a phone endpoint.
     """
     return Ncco().talk("Please wait while we connect you.").connect_phone(to, from_=from_)
@@ -53,8 +53,8 @@ def ivr_menu(prompt: str, options: Mapping[str, str], event_url: str) -> Ncco:
 def voicemail(greeting: str, event_url: str) -> Ncco:
     """Play ``greeting``, record a message until the caller presses # (or 2 min pass).
 
-    The recording URL arrives at ``event_url`` in the record event [DOC-WH]. The record
-    action has stop conditions, so it blocks and the goodbye is spoken after it [DOC-NCCO 5.1].
+    The recording URL arrives at ``event_url`` in the record event [api-notes §3.3]. The record
+    action has stop conditions, so it blocks and the goodbye is spoken after it [api-notes §5.1].
     """
     return (
         Ncco()

@@ -190,7 +190,8 @@ def _not_a_string(value: object) -> object:
 
 
 def _url_or_urls(value: object) -> str | list[str]:
-    # [DOC-NCCO] types connect ringbackTone as one URL, [PY] as a list: keep either as given.
+    # The docs type connect's ringbackTone as one URL, the Python SDK as a list: keep either
+    # as given [api-notes §5.4].
     if isinstance(value, str) and is_http_url(value):
         return value
     if (
@@ -210,7 +211,7 @@ UrlList = Annotated[
     BeforeValidator(_not_a_string),
     ItemCount(1, None, "must hold at least one URL"),
 ]
-"""``eventUrl`` and friends: always a JSON array of absolute http(s) URLs [DOC-NCCO]."""
+"""``eventUrl`` and friends: always a JSON array of absolute http(s) URLs [api-notes §5.1]."""
 
 
 def _non_empty(value: str) -> str:
@@ -229,11 +230,11 @@ LanguageTag = Annotated[
         "must be a BCP-47 language tag such as en-US or en-GB",
     ),
 ]
-"""A BCP-47 language code (TTS and speech recognition languages) [DOC-NCCO]."""
+"""A BCP-47 language code (TTS and speech recognition languages) [api-notes §5.6]."""
 
 EventMethod = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
-"""``eventMethod``: default POST [DOC-NCCO]. Only GET and POST are documented
-[SPEC-NCCO-SCHEMA]; the SDK sends any method, so other HTTP methods only draw a warning."""
+"""``eventMethod``: default POST [api-notes §5.1]. Only GET and POST are documented
+[api-notes §5.1]; the SDK sends any method, so other HTTP methods only draw a warning."""
 
 DOCUMENTED_METHODS = ("GET", "POST")
 

@@ -217,7 +217,7 @@ def _check_barge_in(data: list[Any], result: NccoCheck) -> None:
     """bargeIn: after talk/stream actions with bargeIn true, the next other action is an input.
 
     Once one talk or stream has ``bargeIn: true`` the rule holds until an input is reached,
-    whatever later talk/stream actions say [DOC-NCCO 5.1].
+    whatever later talk/stream actions say [api-notes §5.1].
     """
     pending: int | None = None
     for index, item in enumerate(data):
@@ -246,7 +246,7 @@ def _check_barge_in(data: list[Any], result: NccoCheck) -> None:
 
 
 def _check_after_transfer(data: list[Any], result: NccoCheck) -> None:
-    """Transfer is terminal: later actions never run [DOC-NCCO 5.11]."""
+    """Transfer is terminal: later actions never run [api-notes §5.11]."""
     for index, item in enumerate(data):
         if isinstance(item, dict) and item.get("action") == "transfer":
             if index + 1 < len(data):
