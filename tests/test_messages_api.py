@@ -33,8 +33,8 @@ from vonage_widgets.sandbox.calls import DEFAULT_SIGNATURE_SECRET
 
 
 @pytest.fixture(scope="module")
-def spec(shared_dir: Path) -> dict[str, Any]:
-    data: dict[str, Any] = load_json(shared_dir / "specs" / "current" / "messages.json")
+def spec(oracles_dir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = load_json(oracles_dir / "specs" / "current" / "messages.json")
     return data
 
 

@@ -38,7 +38,6 @@ Decisions where the reference leaves room [messages-and-rtc.md 7]:
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from typing import Any
 
@@ -50,8 +49,9 @@ from starlette.routing import Route
 from vonage_widgets._json import loads
 from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.keys import JwtRefused
+from vonage_widgets.sandbox.basic_auth import basic_account, unauthorized
 from vonage_widgets.sandbox.calls import DEFAULT_CALLER, DEFAULT_SIGNATURE_SECRET, CallSimulator
-from vonage_widgets.sandbox.problems import bad_request, problem
+from vonage_widgets.sandbox.problems import bad_request
 
 __all__ = [
     "INBOUND_PATH",
@@ -128,16 +128,7 @@ class MessagesApi:
         return sign
 
     def _basic_account(self, request: Request) -> str | None:
-        from vonage_widgets.sandbox.app import _basic_credentials
-
-        credentials = _basic_credentials(request.headers.get("authorization", ""))
-        if credentials is None:
-            return None
-        key, secret = credentials
-        expected = self.simulator.accounts.get(key)
-        if expected is not None and hmac.compare_digest(expected.encode(), secret.encode()):
-            return key
-        return None
+        return basic_account(self.simulator.accounts, request.headers.get("authorization", ""))
 
     def _unauthorized(self, kind: tuple[str, str, str], why: str = "") -> Response:
         headers = {"WWW-Authenticate": 'Basic realm="Vonage sandbox", Bearer'}
@@ -154,16 +145,7 @@ class MessagesApi:
     def _sandbox_auth(self, request: Request) -> str:
         account = self._basic_account(request)
         if account is None:
-            raise _Refused(
-                problem(
-                    401,
-                    "unauthorized",
-                    "Invalid credentials supplied",
-                    "You did not provide correct credentials.",
-                    self.ids.instance(),
-                    headers={"WWW-Authenticate": 'Basic realm="Vonage sandbox"'},
-                )
-            )
+            raise _Refused(unauthorized(self.ids.instance()))
         return account
 
     async def _json(self, request: Request) -> tuple[bytes, object]:
