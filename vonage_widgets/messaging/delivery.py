@@ -10,7 +10,7 @@ timer). :meth:`WebhookDispatcher.deliver_now` posts one webhook in the caller's 
 Each request is made by :func:`vonage_widgets.voice.http.send` (no redirects, bounded reply,
 signed with the account's signature secret when a signer is given).
 
-Decisions where the public material is silent or disagrees [messages-and-rtc.md 3.6, 7.1]:
+Decisions where the public material is silent or disagrees [api-notes §8.3]:
 
 * **Retried**: HTTP 429 and every 5xx ("Customer webhooks that respond with HTTP 429 or 5xx
   responses will be attempted again"), and a server that could not be reached (refused,
@@ -20,7 +20,7 @@ Decisions where the public material is silent or disagrees [messages-and-rtc.md 
   about 5 s, compressed so a notebook sees the outcome in under a second). A webhook that
   still fails is recorded as failed and the next status of the message is still posted
   (Vonage retries each event on its own).
-* **Timeouts**: connect 3 s, response 15 s (the support article's figures [KB-TIMEOUT]).
+* **Timeouts**: connect 3 s, response 15 s (the older support article's figures [api-notes §8.3]).
 * **Order**: the statuses of one message are posted one after the other, in order.
 """
 

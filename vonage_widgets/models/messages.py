@@ -1,9 +1,9 @@
-"""The Messages API's names and limits, and the webhook bodies it sends [SPEC-MSG-1.20.0].
+"""The Messages API's names and limits, and the webhook bodies it sends [api-notes §8].
 
 The one source of the Messages API's vocabulary for the sandbox (``sandbox.messages_api``),
 the status-delivery engine (``messaging``) and the workbook: channels, message types, field
 limits, the 422 problem types, and builders for the inbound and status webhook payloads in
-both formats (``v1`` and ``v0.1``) [messages-and-rtc.md 1.2-1.7, 3.2-3.4].
+both formats (``v1`` and ``v0.1``) [api-notes §8.1, §8.2].
 
 :func:`validate_message` checks a ``POST /v1/messages`` body and returns a
 :class:`OutboundMessage`, or raises :class:`~vonage_widgets.errors.ValidationError` whose
@@ -19,7 +19,7 @@ Sandbox recipients (decisions, since the emulator has no phone network):
 * a ``to`` starting with ``990`` (another unassigned code) is **submitted**, then
   **undeliverable**, error 1300 "Not part of the provider network";
 * every other recipient: ``submitted``, ``delivered``, then ``read`` on the channels that
-  report reads (WhatsApp, Viber, Messenger) [messages-and-rtc.md 3.2].
+  report reads (WhatsApp, Viber, Messenger) [api-notes §8.2].
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ __all__ = [
 CHANNELS: Final = ("sms", "mms", "whatsapp", "viber_service", "messenger")
 """Channels the sandbox sends on (the spec adds ``rcs`` and ``email``, refused here)."""
 SPEC_CHANNELS: Final = (*CHANNELS, "rcs", "email")
-"""Every channel of the spec's ``channel`` enum [SPEC-MSG-1.20.0]."""
+"""Every channel of the spec's ``channel`` enum [api-notes §8.1]."""
 MESSAGE_TYPES: Final[dict[str, tuple[str, ...]]] = {
     "sms": ("text",),
     "mms": ("text", "image"),
@@ -70,7 +70,7 @@ SPEC_MESSAGE_TYPES: Final[dict[str, tuple[str, ...]]] = {
     "viber_service": ("text", "image", "video", "file"),
     "messenger": ("text", "image", "audio", "video", "file"),
 }  # fmt: skip
-"""Message types the spec lists per channel (table 1.3)."""
+"""Message types the spec lists per channel [api-notes §8.1]."""
 TEXT_LIMITS: Final[dict[str, int | None]] = {
     "sms": 3200,
     "mms": None,
@@ -78,7 +78,7 @@ TEXT_LIMITS: Final[dict[str, int | None]] = {
     "viber_service": 1000,
     "messenger": 640,
 }
-"""Longest ``text`` per channel, in characters (``None``: no limit stated) [MSG 1.5]."""
+"""Longest ``text`` per channel, in characters (``None``: no limit stated) [api-notes §8.1]."""
 CAPTION_MAX: Final = 3000
 """``image.caption``: 1 to 3000 characters (MMS, WhatsApp)."""
 CLIENT_REF_MAX: Final = 100
@@ -132,7 +132,7 @@ ERROR_TITLES: Final[dict[str, str]] = {
     "1160": "Invalid recipient",
     "1060": "Invalid client reference",
 }
-"""Titles of the 422 problem bodies, by error code [SPEC-MSG-1.20.0 ``Error*``]."""
+"""Titles of the 422 problem bodies, by error code [api-notes §8.1]."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +356,7 @@ def status_payload(
     version: str,
     instance: str,
 ) -> dict[str, Any]:
-    """A message-status webhook body in format ``version`` (``v1`` or ``v0.1``) [3.2, 3.4]."""
+    """A message-status webhook body in format ``version`` (``v1`` or ``v0.1``) [api-notes §8.2]."""
     if version == "v0.1":
         kind = message.channel
         body: dict[str, Any] = {
@@ -410,7 +410,7 @@ def inbound_payload(
     timestamp: str,
     version: str,
 ) -> dict[str, Any]:
-    """An inbound text-message webhook body in format ``version`` [3.3, 3.4]."""
+    """An inbound text-message webhook body in format ``version`` [api-notes §8.2]."""
     if version == "v0.1":
         body: dict[str, Any] = {
             "message_uuid": message_uuid,

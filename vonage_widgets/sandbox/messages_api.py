@@ -2,7 +2,7 @@
 
 Routes:
 
-* ``POST /v1/messages`` [SPEC-MSG-1.20.0]: ``Authorization: Bearer <application JWT>``
+* ``POST /v1/messages`` [api-notes §8.1]: ``Authorization: Bearer <application JWT>``
   (checked by :func:`vonage_widgets.keys.verify_application_jwt`, as for ``/v1/calls``) or
   ``Basic`` (API key and secret). The body is checked by
   :func:`vonage_widgets.models.messages.validate_message`; a refusal is ``422`` with the
@@ -18,7 +18,7 @@ Routes:
 * ``POST /_sandbox/rtc/events`` (Basic): body ``{"application_id", "type", "body",
   "conversation_id"}``; posts an RTC event to the application's rtc ``event_url``.
 
-Decisions where the reference leaves room [messages-and-rtc.md 7]:
+Decisions where the public material is silent [api-notes §8]:
 
 * **Where statuses go**: the message's ``webhook_url``, else (JWT) the application's
   messages ``status_url``. A Basic-auth send has no application and the sandbox has no
