@@ -61,7 +61,7 @@ def test_the_installed_wheel_ships_the_tutorials_and_they_pass_nbval(tmp_path: P
     _run([*pip_wheel, "--quiet", "-w", str(dist), str(REPO)], env, work, 300)
     (wheel,) = dist.glob("vonage_widgets-*.whl")
     tutorials = {p.name: p.read_bytes() for p in sorted((REPO / "notebooks").glob("*.ipynb"))}
-    assert len(tutorials) == 4
+    assert len(tutorials) == 5
     with zipfile.ZipFile(wheel) as archive:
         shipped = {
             name.removeprefix("vonage_widgets/tutorials/"): archive.read(name)
