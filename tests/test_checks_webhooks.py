@@ -120,6 +120,19 @@ def test_missing_required_webhooks_are_not_ok() -> None:
     assert list(table["problem"])[:2] == ["not set: Vonage needs it"] * 2
 
 
+def test_a_status_beside_an_unset_webhook_reads_as_a_whole_number() -> None:
+    with WebhookServer(TALK) as server:
+        app = server.webhooks_for(Application.from_api({"name": "x"}))
+        hooks = app.capabilities.voice.webhooks
+        hooks.fallback_answer_url = None  # an unset row: no status, no timeouts
+        table = check_webhooks(app)
+    assert str(table["status"].dtype) == "Int64"
+    assert table["status"].iloc[0] == 200
+    assert table["status"].isna().iloc[2]
+    assert "200.0" not in table.to_string()
+    assert str(table["socket_timeout"].dtype) == "Int64"
+
+
 def test_signed_checks_pass_a_server_that_requires_signatures() -> None:
     with WebhookServer(TALK, signature_secret="s3cret-signing") as server:
         app = server.webhooks_for(Application.from_api({"name": "x"}))

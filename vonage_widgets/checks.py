@@ -102,6 +102,8 @@ CHECK_COLUMNS: tuple[str, ...] = (
 )
 """Columns of the table :func:`check_webhooks` returns, in order."""
 
+_INTEGER_COLUMNS = ("connect_timeout", "socket_timeout", "status")
+
 _SAMPLE_CALL: dict[str, Any] = {
     "to": "442079460000",
     "from": "447700900000",
@@ -252,7 +254,7 @@ def check_webhooks(
             attempt = send(client, target, payload, expect=expect, signer=signer)
             rows.append(_row(name, target, attempt, expect))
         rows.extend(_other_rows(client, application, signer))
-    return records_table(rows, CHECK_COLUMNS)
+    return records_table(rows, CHECK_COLUMNS, integers=_INTEGER_COLUMNS)
 
 
 def _other_rows(client: Any, application: Application, signer: Any) -> list[dict[str, Any]]:

@@ -54,6 +54,17 @@ def events_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> p
     return pd.DataFrame(rows, columns=[*columns, *extra])
 
 
-def records_table(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
-    """Rows with fixed ``columns`` (in that order, also when empty); other keys are left out."""
-    return pd.DataFrame(list(rows), columns=list(columns))
+def records_table(
+    rows: Iterable[Mapping[str, Any]],
+    columns: Sequence[str],
+    *,
+    integers: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Rows with fixed ``columns`` (in that order, also when empty); other keys are left out.
+
+    Columns named in ``integers`` hold whole numbers or nothing: they get pandas' nullable
+    ``Int64``, so an HTTP status reads ``200`` rather than the ``200.0`` a column with a gap
+    would otherwise become.
+    """
+    frame = pd.DataFrame(list(rows), columns=list(columns))
+    return frame.astype(dict.fromkeys(integers, "Int64")) if integers else frame
