@@ -20,9 +20,11 @@ from tests.tables_helpers import (
 from vonage_widgets.models import Application
 from vonage_widgets.models.catalog import CAPABILITIES, webhook_spec
 from vonage_widgets.tables import (
+    APPLICATION_LIST_COLUMNS,
     NUMBER_COLUMNS,
     UNKNOWN_APPLICATION,
     WEBHOOK_COLUMNS,
+    applications_list,
     capabilities_reference,
     capabilities_table,
     numbers_table,
@@ -437,3 +439,27 @@ def test_styled_empty_table() -> None:
 def test_every_table_keeps_a_fresh_zero_based_index(apps: list[Application]) -> None:
     for table in (capabilities_table(apps), webhooks_table(apps), numbers_table([])):
         assert list(table.index) == list(range(len(table)))
+
+
+def test_applications_list_names_capabilities_in_catalog_order_then_unknown() -> None:
+    apps = [
+        Application.from_api(
+            {
+                "id": "app-2",
+                "name": "Both",
+                "capabilities": {
+                    "zeta_future": {"webhooks": {}},
+                    "messages": {"webhooks": {}},
+                    "voice": {"webhooks": {}},
+                },
+            }
+        ),
+        Application.from_api({"id": "app-1", "name": "Bare"}),
+    ]
+    frame = applications_list(apps)
+    assert list(frame.columns) == list(APPLICATION_LIST_COLUMNS)
+    assert frame.to_dict("records") == [
+        {"id": "app-2", "name": "Both", "capabilities": "voice, messages, zeta_future"},
+        {"id": "app-1", "name": "Bare", "capabilities": "-"},
+    ]
+    assert list(applications_list([]).columns) == list(APPLICATION_LIST_COLUMNS)

@@ -22,8 +22,9 @@ from tests.widgets_helpers import (
 from vonage_widgets.errors import FieldError
 from vonage_widgets.keys import fingerprint, generate_key_pair
 from vonage_widgets.models import ADDRESS_RULE, CAPABILITIES, Application
+from vonage_widgets.tables import changes_frame
 from vonage_widgets.widgets import ApplicationForm
-from vonage_widgets.widgets._document import changes_frame, key_file_name, route_errors, safe_name
+from vonage_widgets.widgets._document import key_file_name, route_errors, safe_name
 from vonage_widgets.widgets._rows import BoolRow, ChoiceRow, FieldRow, IntRow, TextRow
 
 CAPABILITY_NAMES = [spec.name for spec in CAPABILITIES]

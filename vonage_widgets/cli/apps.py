@@ -120,21 +120,15 @@ def _leaf(commands: _Subparsers, name: str, summary: str, handler: Any) -> argpa
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every application: id, name and capabilities (or JSON, the API's shape)."""
-    import pandas as pd
-
-    from vonage_widgets.tables import present_capabilities
+    from vonage_widgets.tables import applications_list
 
     with open_target(args) as target:
         apps = target.client.applications.list_all()
     if args.json:
         print_json([app.to_dict() for app in apps])
         return EXIT_OK
-    rows = [
-        (app.id, app.name, ", ".join(name for name, _ in present_capabilities(app)) or "-")
-        for app in apps
-    ]
     print_table(
-        pd.DataFrame(rows, columns=["id", "name", "capabilities"]),
+        applications_list(apps),
         empty="No applications yet: create one with `vonage-widgets apps create --name NAME`.",
     )
     if apps:

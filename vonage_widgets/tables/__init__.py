@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from vonage_widgets.tables._common import UNKNOWN_APPLICATION, typed_frame
 from vonage_widgets.tables.applications import (
+    APPLICATION_LIST_COLUMNS,
     WEBHOOK_COLUMNS,
+    applications_list,
     capabilities_table,
     present_capabilities,
     webhooks_table,
 )
+from vonage_widgets.tables.changes import CHANGE_COLUMNS, changes_frame
 from vonage_widgets.tables.display import DEFAULT_MAX_ROWS, SEVERITY_COLOURS, StyledTable, styled
 from vonage_widgets.tables.findings import AUDIT_COLUMNS, SEVERITIES, Severity, audit
 from vonage_widgets.tables.numbers import NUMBER_COLUMNS, linked_application_id, numbers_table
@@ -26,8 +29,10 @@ from vonage_widgets.tables.reference import (
 )
 
 __all__ = [
+    "APPLICATION_LIST_COLUMNS",
     "AUDIT_COLUMNS",
     "CAPABILITY_REFERENCE_COLUMNS",
+    "CHANGE_COLUMNS",
     "DEFAULT_MAX_ROWS",
     "NUMBER_COLUMNS",
     "SEVERITIES",
@@ -37,9 +42,11 @@ __all__ = [
     "WEBHOOK_REFERENCE_COLUMNS",
     "Severity",
     "StyledTable",
+    "applications_list",
     "audit",
     "capabilities_reference",
     "capabilities_table",
+    "changes_frame",
     "linked_application_id",
     "numbers_table",
     "present_capabilities",

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from vonage_widgets.models.application import Application
 
 __all__ = [
+    "APPLICATION_LIST_COLUMNS",
     "WEBHOOK_COLUMNS",
+    "applications_list",
     "capabilities_table",
     "present_capabilities",
     "webhook_rows",
@@ -68,6 +70,27 @@ def present_capabilities(app: Application) -> list[tuple[str, Any]]:
     extra = caps.model_extra or {}
     found.extend((name, extra[name]) for name in sorted(extra) if extra[name] is not None)
     return found
+
+
+APPLICATION_LIST_COLUMNS: Mapping[str, str] = {
+    "id": TEXT,
+    "name": TEXT,
+    "capabilities": TEXT,
+}
+"""The columns of :func:`applications_list` and their dtypes."""
+
+
+def applications_list(apps: Iterable[Application]) -> pd.DataFrame:
+    """One row per application in the order given: ``id``, ``name`` and its capabilities.
+
+    ``capabilities`` names them comma-separated (catalog order, then unknown ones), or
+    ``-`` for none: the compact list ``vonage-widgets apps list`` prints.
+    """
+    rows = [
+        (app.id, app.name, ", ".join(name for name, _ in present_capabilities(app)) or "-")
+        for app in apps
+    ]
+    return typed_frame(rows, APPLICATION_LIST_COLUMNS)
 
 
 def capabilities_table(apps: Iterable[Application]) -> pd.DataFrame:

@@ -1,4 +1,6 @@
-"""Plain helpers of the application form: change lists, key folders, error routing.
+"""Plain helpers of the application form: key folders, error routing.
+
+The change table the form previews is :func:`vonage_widgets.tables.changes_frame`.
 
 Private to :mod:`vonage_widgets.widgets`; no widgets here, so each piece is easy to test.
 The key file naming rule (:func:`~vonage_widgets.keys.key_file_name`, ``safe_name``,
@@ -7,59 +9,22 @@ The key file naming rule (:func:`~vonage_widgets.keys.key_file_name`, ``safe_nam
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final
 
-import pandas as pd
-
-from vonage_widgets._diff import changed_fields, flatten
+from vonage_widgets._diff import flatten
 from vonage_widgets._paths import default_home
 from vonage_widgets.errors import FieldError
-from vonage_widgets.keys import KEY_FILE_SUFFIX, fingerprint, key_file_name, safe_name
+from vonage_widgets.keys import KEY_FILE_SUFFIX, key_file_name, safe_name
 
 __all__ = [
-    "CHANGE_COLUMNS",
     "KEY_FILE_SUFFIX",
-    "changes_frame",
     "default_keys_dir",
     "flatten",
     "key_file_name",
     "route_errors",
     "safe_name",
 ]
-
-CHANGE_COLUMNS: Final = ("field", "before", "after")
-"""Columns of :func:`changes_frame`: wire path, value before, value after (``None`` = absent)."""
-
-_PUBLIC_KEY_FIELD = "keys.public_key"
-
-
-def _shown(path: str, value: Any) -> Any:
-    # A PEM public key is long and unreadable in a table; its fingerprint identifies it.
-    if path == _PUBLIC_KEY_FIELD and isinstance(value, str):
-        try:
-            return f"public key {fingerprint(value)}"
-        except Exception:  # a key the API holds but we cannot parse: show it as it is
-            return value
-    return dict(value) if isinstance(value, Mapping) else value
-
-
-def changes_frame(
-    before: Mapping[str, Any], after: Mapping[str, Any], extra: Iterable[tuple[str, Any]] = ()
-) -> pd.DataFrame:
-    """The fields that differ between two documents, one row each, in the ``after`` order.
-
-    ``None`` marks a field that is absent on that side. ``extra`` adds rows for changes that
-    are not in ``after`` yet (a key pair generated on save).
-    """
-    rows = [
-        (path, _shown(path, was), _shown(path, now))
-        for path, was, now in changed_fields(before, after)
-    ]
-    old = flatten(before)
-    rows += [(path, _shown(path, old.get(path)), value) for path, value in extra]
-    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS), dtype=object)
 
 
 def default_keys_dir() -> Path:

@@ -53,9 +53,9 @@ from vonage_widgets.models import (
     validate_application,
 )
 from vonage_widgets.redact import redact
+from vonage_widgets.tables.changes import changes_frame
 from vonage_widgets.tables.display import styled
 from vonage_widgets.widgets._document import (
-    changes_frame,
     default_keys_dir,
     key_file_name,
     route_errors,
