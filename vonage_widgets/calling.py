@@ -21,8 +21,8 @@ from typing import Any
 
 import httpx
 
-from vonage_widgets.errors import ApiError, FieldError, ValidationError
-from vonage_widgets.keys import PrivateKeySource, decode_jwt, load_private_key, mint_jwt
+from vonage_widgets.client.app_session import ApplicationSession, tls_verify
+from vonage_widgets.errors import FieldError, ValidationError
 from vonage_widgets.voice.trace import CallTrace
 
 __all__ = ["PlacedCall", "VoiceCalls", "call_body", "fetch_trace"]
@@ -30,30 +30,7 @@ __all__ = ["PlacedCall", "VoiceCalls", "call_body", "fetch_trace"]
 CALLS_PATH = "/v1/calls"
 
 
-def _verify(verify: bool | str | Path | ssl.SSLContext) -> bool | ssl.SSLContext:
-    if isinstance(verify, str | Path):
-        return ssl.create_default_context(cafile=str(verify))
-    return verify
-
-
-def _raise_for(response: httpx.Response, method: str, url: str) -> None:
-    if response.is_success:
-        return
-    try:
-        data: Any = response.json()
-    except ValueError:
-        data = {"title": response.reason_phrase, "detail": response.text[:500]}
-    body = data if isinstance(data, dict) else {}
-    shown = body
-    if "error_title" in body and "title" not in body:  # the gateway's {type, error_title}
-        reason = response.headers.get("x-sandbox-auth-error", "")
-        shown = {**body, "title": body["error_title"], "detail": reason}
-    error = ApiError.from_problem(response.status_code, shown, method=method, url=url)
-    error.body = dict(body)  # what the API sent, as sent
-    raise error
-
-
-class VoiceCalls:
+class VoiceCalls(ApplicationSession):
     """The Voice API's call operations as one application (JWT auth, fresh token per request).
 
     ``base_url``: the API host (a sandbox's URL, or ``https://api.nexmo.com``).
@@ -61,44 +38,7 @@ class VoiceCalls:
     ``verify``: TLS verification, or the path of a CA file (a TLS sandbox's ``ca_file``).
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        application_id: str,
-        private_key: PrivateKeySource,
-        *,
-        verify: bool | str | Path | ssl.SSLContext = True,
-        timeout: float = 120.0,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.application_id = application_id
-        self._key = load_private_key(private_key)
-        self.last_claims: dict[str, Any] = {}
-        """The claims of the last token sent (no key, no signature)."""
-        self._http = httpx.Client(trust_env=False, verify=_verify(verify), timeout=timeout)
-
-    def __repr__(self) -> str:
-        return f"VoiceCalls(base_url={self.base_url!r}, application_id={self.application_id!r})"
-
-    def close(self) -> None:
-        """Close the HTTP connection pool."""
-        self._http.close()
-
-    def __enter__(self) -> VoiceCalls:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        token = mint_jwt(self.application_id, self._key)
-        self.last_claims = decode_jwt(token, self._key)
-        url = self.base_url + path
-        response = self._http.request(
-            method, url, headers={"Authorization": f"Bearer {token}"}, **kwargs
-        )
-        _raise_for(response, method, url)
-        return response
+    DEFAULT_TIMEOUT = 120.0
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         """``POST /v1/calls``: ``{uuid, status, direction, conversation_uuid}``."""
@@ -184,7 +124,7 @@ def fetch_trace(
 ) -> CallTrace | None:
     """The sandbox's trace of call ``uuid`` (``GET /_sandbox/calls/{uuid}/trace``), or None."""
     url = f"{base_url.rstrip('/')}/_sandbox/calls/{uuid}/trace"
-    with httpx.Client(trust_env=False, verify=_verify(verify), timeout=60) as client:
+    with httpx.Client(trust_env=False, verify=tls_verify(verify), timeout=60) as client:
         response = client.get(url, auth=(api_key, api_secret))
     if response.status_code != 200:
         return None

@@ -22,9 +22,8 @@ from typing import Any
 import httpx
 import pandas as pd
 
-from vonage_widgets.calling import _raise_for, _verify
+from vonage_widgets.client.app_session import ApplicationSession, raise_for_api, tls_verify
 from vonage_widgets.errors import FieldError, ValidationError
-from vonage_widgets.keys import PrivateKeySource, decode_jwt, load_private_key, mint_jwt
 
 __all__ = [
     "MESSAGES_PATH",
@@ -38,7 +37,7 @@ __all__ = [
 MESSAGES_PATH = "/v1/messages"
 
 
-class MessagesClient:
+class MessagesClient(ApplicationSession):
     """``POST /v1/messages`` as one application (JWT auth, a fresh token per request).
 
     ``base_url``: the API host (a sandbox's URL, or ``https://api.nexmo.com``).
@@ -46,44 +45,10 @@ class MessagesClient:
     ``verify``: TLS verification, or the path of a CA file (a TLS sandbox's ``ca_file``).
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        application_id: str,
-        private_key: PrivateKeySource,
-        *,
-        verify: bool | str | Path | ssl.SSLContext = True,
-        timeout: float = 60.0,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.application_id = application_id
-        self._key = load_private_key(private_key)
-        self.last_claims: dict[str, Any] = {}
-        """The claims of the last token sent (no key, no signature)."""
-        self._http = httpx.Client(trust_env=False, verify=_verify(verify), timeout=timeout)
-
-    def __repr__(self) -> str:
-        return f"MessagesClient(base_url={self.base_url!r}, application_id={self.application_id!r})"
-
-    def close(self) -> None:
-        """Close the HTTP connection pool."""
-        self._http.close()
-
-    def __enter__(self) -> MessagesClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def send(self, body: dict[str, Any]) -> dict[str, Any]:
         """Send one message; returns ``{"message_uuid": ...}``. Raises ``ApiError`` (422 with
         ``invalid_parameters`` naming each field, 401, ...)."""
-        token = mint_jwt(self.application_id, self._key)
-        self.last_claims = decode_jwt(token, self._key)
-        url = self.base_url + MESSAGES_PATH
-        response = self._http.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
-        _raise_for(response, "POST", url)
-        data: dict[str, Any] = response.json()
+        data: dict[str, Any] = self._request("POST", MESSAGES_PATH, json=body).json()
         return data
 
 
@@ -217,7 +182,7 @@ def sandbox_request(
     """Call a sandbox-only route with Basic auth; returns the JSON reply. A refusal raises
     ``ApiError`` (400 names each field in ``invalid_parameters``)."""
     url = base_url.rstrip("/") + path
-    with httpx.Client(trust_env=False, verify=_verify(verify), timeout=timeout) as http:
+    with httpx.Client(trust_env=False, verify=tls_verify(verify), timeout=timeout) as http:
         response = http.request(method, url, json=body, auth=(api_key, api_secret))
-    _raise_for(response, method, url)
+    raise_for_api(response, method, url)
     return response.json()
