@@ -264,7 +264,6 @@ class VoiceApi:
             ) from None
 
     async def _create(self, request: Request, account: str, app_id: str) -> Response:
-        from vonage_widgets.models.ncco import check_ncco
         from vonage_widgets.models.voice import validate_create_call
 
         ids = self.simulator.ids
@@ -272,15 +271,7 @@ class VoiceApi:
             data = await self._body(request, "call")
             call = validate_create_call(data)
             if call.ncco is not None:
-                checked = check_ncco(call.ncco)
-                if not checked.ok:
-                    raise ValidationError(
-                        [
-                            FieldError(f"ncco.{e.path}".rstrip("."), e.message)
-                            for e in checked.errors
-                        ],
-                        subject="call",
-                    )
+                _require_valid_ncco(call.ncco, "ncco", "call")
         except ValidationError as error:
             return bad_request(error.errors, ids.instance())
         assert isinstance(data, dict)
@@ -363,22 +354,13 @@ class VoiceApi:
         ids = self.simulator.ids
         update = None
         if request.method == "PUT":
-            from vonage_widgets.models.ncco import check_ncco
             from vonage_widgets.models.voice import validate_update_call
 
             try:
                 update = validate_update_call(await self._body(request, "call update"))
                 destination = update.destination
                 if destination is not None and destination.ncco is not None:
-                    checked = check_ncco(destination.ncco)
-                    if not checked.ok:
-                        raise ValidationError(
-                            [
-                                FieldError(f"destination.ncco.{e.path}".rstrip("."), e.message)
-                                for e in checked.errors
-                            ],
-                            subject="call update",
-                        )
+                    _require_valid_ncco(destination.ncco, "destination.ncco", "call update")
             except ValidationError as error:
                 return bad_request(error.errors, ids.instance())
         record = await run_in_threadpool(self._get, account, uuid)
@@ -425,3 +407,15 @@ def voice_routes(simulator: CallSimulator) -> list[Route]:
         Route(CALLS_API_PATH + "/{uuid}", api.call, methods=["GET", "PUT"]),
         Route("/_sandbox/calls/{uuid}/trace", api.trace, methods=["GET"]),
     ]
+
+
+def _require_valid_ncco(ncco: list[Any], path: str, subject: str) -> None:
+    """Raise ``ValidationError`` naming each faulty action's field under ``path``."""
+    from vonage_widgets.models.ncco import check_ncco  # the NCCO models load on first use
+
+    checked = check_ncco(ncco)
+    if not checked.ok:
+        raise ValidationError(
+            [FieldError(f"{path}.{e.path}".rstrip("."), e.message) for e in checked.errors],
+            subject=subject,
+        )
