@@ -18,6 +18,10 @@ PRIVATE_TMP = tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/vonage-widgets-$@.XXXXXX") \
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@# jsonschema imports rfc3987-syntax when it is installed (jupyter-events asks for it), and
+	@# that import builds an Earley parser: 1.7-2.2 s in every process that reads a notebook
+	@# (nbformat), JupyterLab and each test worker included. Only the "iri" formats use it.
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $(STAMP)
 
 lab: $(STAMP)
@@ -48,10 +52,10 @@ lint: $(STAMP)
 # On every core (pytest-xdist), one worker per test module (tests/conftest.py); the ten
 # slowest tests are listed at the end.
 unit: $(STAMP)
-	$(PRIVATE_TMP) $(BIN)/pytest tests --ignore=tests/ui --ignore=tests/wheel -n auto --dist loadgroup --durations=10
+	$(PRIVATE_TMP) $(BIN)/pytest tests --ignore=tests/ui --ignore=tests/wheel -n auto --dist loadscope --durations=10
 
 notebooks: $(STAMP)
-	$(PRIVATE_TMP) $(BIN)/python -m pytest -p tests.notebooks_plugin -p no:python --nbval --nbval-current-env notebooks
+	$(PRIVATE_TMP) $(BIN)/python -m pytest -p tests.notebooks_plugin -p nbval -p no:python --nbval --nbval-current-env notebooks
 
 # Builds the wheel, installs it in a fresh venv and runs the installed tutorials under nbval.
 wheel: $(STAMP)

@@ -1,6 +1,6 @@
 """Item 6: how long the whole notebook suite takes under nbval (what ``make notebooks`` runs).
 
-One ``pytest -p tests.notebooks_plugin -p no:python --nbval --nbval-current-env notebooks``
+One ``pytest -p tests.notebooks_plugin -p nbval -p no:python --nbval --nbval-current-env notebooks``
 in a subprocess, from the repository root; the plugin sets the environment itself (offline
 sandbox, seed, throw-away folders). The baseline is the same command on as many trivial
 notebooks (one ``1 + 1`` cell each): the fixed cost of starting a kernel per notebook, which
@@ -70,8 +70,12 @@ def nbval_seconds(folder: Path) -> tuple[float, int, str]:
         sys.executable,
         "-m",
         "pytest",
+        "-c",  # the project's settings (plugins named, not autoloaded), as `make notebooks` has
+        str(NOTEBOOKS_DIR.parent / "pyproject.toml"),
         "-p",
         "tests.notebooks_plugin",
+        "-p",
+        "nbval",
         "-p",
         "no:python",
         "-p",

@@ -22,7 +22,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +42,6 @@ __all__ = [
     "FAKE_API_KEY",
     "FAKE_API_SECRET",
     "FAKE_SIGNATURE_SECRET",
-    "LOGGING_CELL",
     "PEM_BODY",
     "PYTHON",
     "REPO",
@@ -52,15 +50,12 @@ __all__ = [
     "Step",
     "basic_token",
     "closed_port",
-    "execute_notebook",
     "http_client",
     "key_pair",
     "leaks",
     "listening_addresses",
     "problem_fields",
     "snapshot",
-    "start_notebook",
-    "stop_notebook",
 ]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -203,10 +198,17 @@ class SandboxProcess:
     it prints (stdout and stderr) is kept in :attr:`output`.
     """
 
-    def __init__(self, db: Path, *extra: str, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        db: Path,
+        *extra: str,
+        env: Mapping[str, str] | None = None,
+        launcher: Sequence[str] = (PYTHON, "-m", "vonage_widgets.cli"),
+    ) -> None:
         self.db = db
         self.extra = extra
         self.env = dict(env or {})
+        self.launcher = tuple(launcher)  # what runs ``vonage-widgets`` (a wrapper may log more)
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
         self._lines: list[str] = []
@@ -219,7 +221,7 @@ class SandboxProcess:
 
     def start(self, timeout: float = 30.0) -> SandboxProcess:
         """Start it and wait (bounded) for the line with its URL."""
-        command = [PYTHON, "-m", "vonage_widgets.cli", "sandbox", "--port", "0"]
+        command = [*self.launcher, "sandbox", "--port", "0"]
         command += ["--db", str(self.db), *self.extra]
         env = {k: v for k, v in os.environ.items() if not k.startswith("VONAGE_")}
         self.process = subprocess.Popen(
@@ -260,6 +262,18 @@ class SandboxProcess:
             self.process.send_signal(signal.SIGKILL)
         if self.process is not None:
             self.process.wait(10)
+        if self._reader is not None:
+            self._reader.join(5)
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM, as ``vonage-widgets lab`` stops it: it stops cleanly and closes its database
+        (SIGKILL if it has not stopped within ``timeout`` seconds)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
         if self._reader is not None:
             self._reader.join(5)
 
@@ -349,69 +363,3 @@ class FaultServer:
 
     def __exit__(self, *exc: object) -> None:
         self._server.stop()
-
-
-# -- notebooks ------------------------------------------------------------------------------
-
-LOGGING_CELL = (
-    "import logging, sys\n"
-    "logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, force=True)\n"
-    "logging.getLogger('vonage_widgets').setLevel(logging.DEBUG)"
-)
-"""Put first in each executed copy: every log record of the kernel reaches the scan."""
-
-
-def start_notebook(source: Path, target: Path, env: Mapping[str, str]) -> subprocess.Popen[str]:
-    """Execute ``source`` into ``target`` in a subprocess (its kernel's stderr is piped)."""
-    command = [PYTHON, "-m", "tests.reliability_helpers", str(source), str(target)]
-    return subprocess.Popen(
-        command,
-        cwd=REPO,
-        env=dict(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group: the kernel can be stopped with it
-    )
-
-
-def stop_notebook(process: subprocess.Popen[str]) -> None:
-    """Kill a notebook run started by :func:`start_notebook` and its kernel (its group)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.communicate(timeout=30)
-
-
-def execute_notebook(source: Path, target: Path, timeout: float = 180.0) -> None:
-    """Run every cell of ``source`` (errors kept as outputs) and write the result to ``target``.
-
-    A first cell turns on DEBUG logging to stderr; widget state is stored in the notebook's
-    metadata, as a user's save would store it.
-    """
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(source, as_version=4)
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(LOGGING_CELL))
-    client = NotebookClient(
-        notebook,
-        timeout=int(timeout),
-        kernel_name="python3",
-        allow_errors=True,
-        store_widget_state=True,
-        resources={"metadata": {"path": str(source.parent)}},
-    )
-    started = time.monotonic()
-    client.execute()
-    nbformat.write(notebook, target)
-    print(f"executed {source.name} in {time.monotonic() - started:.1f} s", file=sys.stderr)
-
-
-def _main(argv: Sequence[str]) -> int:
-    source, target = (Path(a) for a in argv)
-    execute_notebook(source, target)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

@@ -121,12 +121,23 @@ def _wrong_for(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
     return st.booleans() | st.integers(-3, 3) | st.just([]) | st.just({})
 
 
+_SHAPED: dict[tuple[int, int, bool], tuple[object, object, st.SearchStrategy[Any]]] = {}
+
+
 def shaped(schema: dict[str, Any], spec: dict[str, Any], *, junk: bool) -> st.SearchStrategy[Any]:
     """Values shaped like ``schema``: right types only, or (``junk``) now and then wrong ones.
 
     Objects get any subset of their declared keys (nulls included: they read as absent)
-    plus unknown keys; a video webhook may also carry the CLI's ``secret``.
+    plus unknown keys; a video webhook may also carry the CLI's ``secret``. Built once per
+    schema: :func:`one_wrong` asks again for every example it draws.
     """
+    key = (id(schema), id(spec), junk)
+    if key not in _SHAPED:  # the schema and spec are kept with it, so their ids stay theirs
+        _SHAPED[key] = (schema, spec, _shaped(schema, spec, junk=junk))
+    return _SHAPED[key][2]
+
+
+def _shaped(schema: dict[str, Any], spec: dict[str, Any], *, junk: bool) -> st.SearchStrategy[Any]:
     schema = _resolved(spec, schema)
     if "properties" in schema:
         fields = {k: shaped(v, spec, junk=junk) for k, v in schema["properties"].items()}

@@ -3,9 +3,11 @@
 Secrets never reach an output (``docs/architecture.md``): users paste real credentials and
 private keys into these notebooks and share them afterwards. Checked here:
 
-- every tutorial notebook, executed in a temporary copy with the nbval environment (plus a
-  fake ``VONAGE_SIGNATURE_SECRET`` and DEBUG logging): outputs, stored widget state and the
-  kernel's stderr hold no API secret, no signature secret and no private key material;
+- every tutorial notebook, run twice in temporary copies against one shared sandbox as
+  ``vonage-widgets lab`` runs them (``tests/notebook_runs.py``, with a fake
+  ``VONAGE_SIGNATURE_SECRET`` and DEBUG logging in the kernels and the sandbox): outputs,
+  stored widget state, the kernels' stderr and the sandbox's log hold no API secret, no
+  signature secret and no private key material;
 - reprs and ``str()`` of every object a notebook shows, built with real-looking fake secrets;
 - the text and traceback of the exceptions a user meets with bad credentials, bad webhook
   signatures and broken keys;
@@ -22,7 +24,6 @@ import os
 import stat
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,18 +33,16 @@ import nbformat
 import pytest
 from pydantic import SecretStr
 
+from tests.notebook_runs import NOTEBOOKS, NotebookRuns
 from tests.reliability_helpers import (
     FAKE_API_KEY,
     FAKE_API_SECRET,
     FAKE_SIGNATURE_SECRET,
-    REPO,
     SandboxProcess,
     closed_port,
     key_pair,
     leaks,
     snapshot,
-    start_notebook,
-    stop_notebook,
 )
 from vonage_widgets.appconfig import apply_application_file, export_application
 from vonage_widgets.client import VonageClient
@@ -73,7 +72,6 @@ from vonage_widgets.widgets import ApplicationForm
 from vonage_widgets.widgets._document import key_file_name
 from vonage_widgets.workbook import Workbook
 
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 PRIVATE_PEM = key_pair().private_pem.get_secret_value()
 PUBLIC_PEM = key_pair().public_pem
 ANSWER = "https://example.com/answer"
@@ -87,54 +85,22 @@ def _everything(exc: BaseException) -> str:
 
 
 # -- notebooks -------------------------------------------------------------------------------
+# The runs are shared with test_notebooks_rerun (tests/notebook_runs.py): every notebook twice,
+# against one sandbox process, with DEBUG logging on in the kernels and in the sandbox.
 
 
-@dataclass(frozen=True)
-class Executed:
-    """One notebook run: the executed copy, the kernel's stderr and the run's home folder."""
-
-    path: Path
-    stderr: str
-    returncode: int
-    home: Path
-
-
-@pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Executed]:
-    """Every notebook executed once, in parallel, each kernel with its own home folder."""
-    root = tmp_path_factory.mktemp("executed-notebooks")
-    copies, outputs = root / "copies", root / "outputs"
-    copies.mkdir()
-    outputs.mkdir()
-    base = {k: v for k, v in os.environ.items() if not k.startswith("VONAGE_")}
-    runs = {}
-    for notebook in NOTEBOOKS:
-        copy = copies / notebook.name
-        copy.write_bytes(notebook.read_bytes())
-        home = root / f"home-{notebook.stem}"
-        env = {
-            **base,
-            "VONAGE_WIDGETS_SANDBOX_DB": ":temp:",
-            "VONAGE_WIDGETS_SEED": "2026",
-            "VONAGE_WIDGETS_HOME": str(home),
-            "VONAGE_SIGNATURE_SECRET": FAKE_SIGNATURE_SECRET,
-        }
-        runs[notebook.name] = (start_notebook(copy, outputs / notebook.name, env), home)
-    results = {}
-    try:
-        for name, (process, home) in runs.items():
-            _, stderr = process.communicate(timeout=240)
-            results[name] = Executed(outputs / name, stderr, process.returncode, home)
-    finally:
-        for process, _ in runs.values():
-            if process.poll() is None:  # only after a failure or a timeout
-                stop_notebook(process)
-    return results
-
-
-def _private_key_files(run: Executed) -> list[Path]:
-    keys = run.home / "keys"
+def _private_key_files(runs: NotebookRuns) -> list[Path]:
+    keys = runs.home / "keys"
     return sorted(keys.glob("*.key")) if keys.is_dir() else []
+
+
+def _key_lines(runs: NotebookRuns) -> list[str]:
+    """Every base64 line of every private key the notebooks saved."""
+    return [
+        line
+        for key_file in _private_key_files(runs)
+        for line in key_file.read_text().splitlines()[1:-1]
+    ]
 
 
 def test_there_are_notebooks_to_scan() -> None:
@@ -151,30 +117,41 @@ def test_the_leak_detector_finds_each_kind_of_leak() -> None:
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_executed_notebook_shows_no_secret(executed: dict[str, Executed], notebook: Path) -> None:
-    run = executed[notebook.name]
-    assert run.returncode == 0, run.stderr[-3000:]
-    text = run.path.read_text(encoding="utf-8")
-    saved = nbformat.reads(text, as_version=4)
-    outputs = [o for cell in saved.cells if cell.cell_type == "code" for o in cell.outputs]
-    assert len(outputs) >= 3, "the notebook produced almost no output: nothing was scanned"
-    assert "PRIVATE KEY-----" not in text
-    assert leaks(text, FAKE_SIGNATURE_SECRET) == []
-    # The keys the notebook itself made: none of their lines may show anywhere.
-    for key_file in _private_key_files(run):
-        for line in key_file.read_text().splitlines()[1:-1]:
-            assert line not in text, f"a line of {key_file.name} is in the notebook"
+def test_executed_notebook_shows_no_secret(notebook_runs: NotebookRuns, notebook: Path) -> None:
+    key_lines = _key_lines(notebook_runs)
+    for run in notebook_runs.of(notebook):
+        assert run.error is None, run.error
+        text = run.path.read_text(encoding="utf-8")
+        saved = nbformat.reads(text, as_version=4)
+        outputs = [o for cell in saved.cells if cell.cell_type == "code" for o in cell.outputs]
+        assert len(outputs) >= 3, "the notebook produced almost no output: nothing was scanned"
+        assert "DEBUG logging on in this kernel" in text  # the log records are in the scan
+        assert "PRIVATE KEY-----" not in text
+        assert leaks(text, FAKE_SIGNATURE_SECRET) == []
+        # The keys the notebooks themselves made: none of their lines may show anywhere.
+        for line in key_lines:
+            assert line not in text, f"a line of a saved key is in run {run.run}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
-def test_kernel_logs_show_no_secret(executed: dict[str, Executed], notebook: Path) -> None:
-    run = executed[notebook.name]
-    assert "executed" in run.stderr  # the runner's own line: stderr really was captured
-    assert "PRIVATE KEY-----" not in run.stderr
-    assert leaks(run.stderr, FAKE_SIGNATURE_SECRET) == []
-    for key_file in _private_key_files(run):
-        for line in key_file.read_text().splitlines()[1:-1]:
+def test_kernel_logs_show_no_secret(notebook_runs: NotebookRuns, notebook: Path) -> None:
+    key_lines = _key_lines(notebook_runs)
+    for run in notebook_runs.of(notebook):
+        assert "DEBUG logging on in this kernel" in run.stderr  # stderr really was captured
+        assert "PRIVATE KEY-----" not in run.stderr
+        assert leaks(run.stderr, FAKE_SIGNATURE_SECRET) == []
+        for line in key_lines:
             assert line not in run.stderr
+
+
+def test_sandbox_logs_show_no_secret(notebook_runs: NotebookRuns) -> None:
+    log = notebook_runs.sandbox_log
+    assert "Vonage sandbox running at" in log
+    assert " - DEBUG - " in log or "DEBUG:" in log, "the sandbox logged nothing at DEBUG"
+    assert "PRIVATE KEY-----" not in log
+    assert leaks(log, FAKE_SIGNATURE_SECRET) == []
+    for line in _key_lines(notebook_runs):
+        assert line not in log
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
@@ -184,8 +161,8 @@ def test_stored_notebook_shows_no_secret(notebook: Path) -> None:
     assert leaks(text, FAKE_SIGNATURE_SECRET) == []
 
 
-def test_notebook_key_files_are_private(executed: dict[str, Executed]) -> None:
-    key_files = [f for run in executed.values() for f in _private_key_files(run)]
+def test_notebook_key_files_are_private(notebook_runs: NotebookRuns) -> None:
+    key_files = _private_key_files(notebook_runs)
     assert key_files, "notebook 01 saves private keys: none were found"
     for key_file in key_files:
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600, key_file
