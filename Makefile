@@ -15,6 +15,11 @@ PRIVATE_TMP = tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/vonage-widgets-$@.XXXXXX") \
 	&& export TMPDIR="$$tmp" JUPYTER_DATA_DIR="$$tmp/jupyter-data" IPYTHONDIR="$$tmp/ipython" \
 	XDG_CONFIG_HOME="$$tmp/config" XDG_CACHE_HOME="$$tmp/cache" npm_config_cache="$$tmp/npm" &&
 
+# Our own bytecode, written before a stage as pip writes an installed wheel's: the stages start
+# many fresh interpreters (kernels, CLI runs, xdist workers), and where PYTHONDONTWRITEBYTECODE
+# is set each of them would otherwise compile the package's sources again.
+BYTECODE = $(BIN)/python -m compileall -q -j 0 vonage_widgets benchmarks >/dev/null &&
+
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
@@ -52,10 +57,10 @@ lint: $(STAMP)
 # On every core (pytest-xdist), one worker per test module (tests/conftest.py); the ten
 # slowest tests are listed at the end.
 unit: $(STAMP)
-	$(PRIVATE_TMP) $(BIN)/pytest tests --ignore=tests/ui --ignore=tests/wheel -n auto --dist loadscope --durations=10
+	$(BYTECODE) $(PRIVATE_TMP) $(BIN)/pytest tests --ignore=tests/ui --ignore=tests/wheel -n auto --dist loadscope --durations=10
 
 notebooks: $(STAMP)
-	$(PRIVATE_TMP) $(BIN)/python -m pytest -p tests.notebooks_plugin -p nbval -p no:python --nbval --nbval-current-env notebooks
+	$(BYTECODE) $(PRIVATE_TMP) $(BIN)/python -m pytest -p tests.notebooks_plugin -p nbval -p no:python --nbval --nbval-current-env notebooks
 
 # Builds the wheel, installs it in a fresh venv and runs the installed tutorials under nbval.
 wheel: $(STAMP)
@@ -76,7 +81,7 @@ screenshots: $(STAMP)
 	$(BIN)/pytest tests/ui --screenshots docs/screenshots
 
 ui: $(STAMP)
-	$(PRIVATE_TMP) $(BIN)/pytest tests/ui
+	$(BYTECODE) $(PRIVATE_TMP) $(BIN)/pytest tests/ui
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
