@@ -9,6 +9,7 @@ runs a real two-worker session and checks where each test ran.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -18,19 +19,21 @@ import pytest
 
 from tests.conftest import LONGEST_FIRST, REPO, SHARED_WORKER, xdist_scope
 
-MODULE = '''
-import os
+MODULE = """
+import json, os
+from pathlib import Path
 import pytest
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built():
     return os.environ["PYTEST_XDIST_WORKER"]
 
 @pytest.mark.parametrize("n", range({count}))
-def test_one(built, n, record_property):
-    record_property("worker", os.environ["PYTEST_XDIST_WORKER"])
-    record_property("fixture_worker", built)
-'''
+def test_one(built, n):
+    ran = {{"module": __name__, "worker": os.environ["PYTEST_XDIST_WORKER"], "fixture": built}}
+    folder = Path(os.environ["SCHEDULING_RESULTS"])
+    (folder / f"{{__name__}}-{{n}}.json").write_text(json.dumps(ran))
+"""
 
 
 def test_a_test_belongs_to_its_module_or_the_scope_its_module_shares() -> None:
@@ -49,9 +52,7 @@ def test_every_module_named_in_the_tables_exists() -> None:
 
 
 def test_serial_tests_are_all_in_the_serial_scope(request: pytest.FixtureRequest) -> None:
-    serial = [
-        item.nodeid for item in request.session.items if item.get_closest_marker("serial")
-    ]
+    serial = [item.nodeid for item in request.session.items if item.get_closest_marker("serial")]
     if not serial:  # only this module was selected: read the markers from the sources
         serial = [
             f"{module}::?"
@@ -65,21 +66,22 @@ def test_serial_tests_are_all_in_the_serial_scope(request: pytest.FixtureRequest
 def test_two_workers_run_each_module_whole_on_one_of_them(tmp_path: Path) -> None:
     for name, count in (("test_a.py", 6), ("test_b.py", 6), ("test_c.py", 6)):
         (tmp_path / name).write_text(textwrap.dedent(MODULE.format(count=count)))
-    report = tmp_path / "report.xml"
+    results = tmp_path / "results"
+    results.mkdir()
     command = [sys.executable, "-m", "pytest", "-c", str(REPO / "pyproject.toml")]
     command += ["-p", "tests.conftest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path)]
-    command += ["-n", "2", "--dist", "loadscope", f"--junitxml={report}", str(tmp_path)]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=120)
+    command += ["-n", "2", "--dist", "loadscope", str(tmp_path)]
+    env = {**os.environ, "SCHEDULING_RESULTS": str(results)}
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
 
-    import xml.etree.ElementTree as ElementTree
-
     workers: dict[str, set[str]] = {}
-    for case in ElementTree.parse(report).getroot().iter("testcase"):
-        properties = {p.get("name"): p.get("value") for p in case.iter("property")}
-        assert properties["worker"] == properties["fixture_worker"]
-        workers.setdefault(str(case.get("classname")), set()).add(str(properties["worker"]))
+    for result in results.glob("*.json"):
+        ran = json.loads(result.read_text())
+        assert ran["worker"] == ran["fixture"]
+        workers.setdefault(ran["module"], set()).add(ran["worker"])
     assert sorted(workers) == ["test_a", "test_b", "test_c"], json.dumps(sorted(workers))
+    assert len(list(results.glob("*.json"))) == 18
     # Each module ran whole on one worker, and both workers had work.
     assert all(len(ran_on) == 1 for ran_on in workers.values()), workers
     assert len(set().union(*workers.values())) == 2, workers
