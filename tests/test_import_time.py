@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import importlib
 import importlib.util
 import json
@@ -123,10 +124,13 @@ SANDBOX_DEFERRED = (
 )
 
 
-def _loaded_by(code: str) -> list[str]:
+@functools.cache
+def _loaded_by(code: str) -> tuple[str, ...]:
+    """The modules a new interpreter has loaded after running ``code`` (asked once per code:
+    the answer cannot change within a run)."""
     found = fresh_python(f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))")
     assert isinstance(found, list)
-    return [str(name) for name in found]
+    return tuple(str(name) for name in found)
 
 
 @pytest.mark.parametrize(
