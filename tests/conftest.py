@@ -26,7 +26,7 @@ def oracles_dir() -> Path:
 @pytest.fixture(scope="session")
 def notebook_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NotebookRuns]:
     """Every tutorial notebook run twice against one shared sandbox (``tests/notebook_runs.py``):
-    built once per session (per worker), for the modules of its xdist group."""
+    built once per session (per worker), for the modules that share its worker (SHARED_WORKER)."""
     from tests.notebook_runs import run_every_notebook_twice  # Jupyter: only when needed
 
     with run_every_notebook_twice(tmp_path_factory.mktemp("notebook-runs")) as runs:
@@ -43,7 +43,7 @@ def ncco_reference_snippets(oracles: Path) -> list[Any]:
     return [entry["ncco"] for entry in load_json(oracles / "ncco_snippets.json")["snippets"]]
 
 
-# -- how pytest-xdist shares the tests out (``make unit`` runs ``-n auto --dist loadscope``) ---
+# -- how pytest-xdist shares the tests out (``make unit``: ``-n UNIT_WORKERS --dist loadscope``)
 #
 # One scope per test module, so module-scoped fixtures and per-module caches (a sandbox, a smoke
 # run of a benchmark) are built once, on one worker. pytest-xdist's own ``--dist loadgroup``
