@@ -29,23 +29,15 @@ _SANITIZE = {
     r"\d+(?:\.\d+)? ?(?:ms|s) elapsed": "N elapsed",
 }
 
-_FOREIGN_VARS = (
-    "VONAGE_API_KEY",
-    "VONAGE_API_SECRET",
-    "VONAGE_APPLICATION_ID",
-    "VONAGE_PRIVATE_KEY_PATH",
-    "VONAGE_SIGNATURE_SECRET",
-    "VONAGE_API_HOST",
-    "VONAGE_REST_HOST",
-    "VONAGE_WIDGETS_SANDBOX_URL",
-)
 
 _RUN_FOLDER = pytest.StashKey[Path]()
 _SANDBOX = pytest.StashKey[Any]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for name in _FOREIGN_VARS:
+    from vonage_widgets.workbook import TARGET_VARIABLES
+
+    for name in TARGET_VARIABLES:  # credentials or another sandbox must not reach the kernels
         os.environ.pop(name, None)
     run = Path(tempfile.mkdtemp(prefix="vonage-widgets-nbval-"))
     config.stash[_RUN_FOLDER] = run

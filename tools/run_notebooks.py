@@ -35,16 +35,6 @@ NOTEBOOKS = ROOT / "notebooks"
 PORT = 8800
 WEBHOOK_PORT = 8900
 SEED = 2026
-_CLEARED = (
-    "VONAGE_API_KEY",
-    "VONAGE_API_SECRET",
-    "VONAGE_APPLICATION_ID",
-    "VONAGE_PRIVATE_KEY_PATH",
-    "VONAGE_SIGNATURE_SECRET",
-    "VONAGE_API_HOST",
-    "VONAGE_REST_HOST",
-    "VONAGE_WIDGETS_SANDBOX_URL",
-)
 
 
 _STATE = "application/vnd.jupyter.widget-state+json"
@@ -152,9 +142,9 @@ def _clean(nb: nbformat.NotebookNode) -> None:
 
 
 def run(paths: list[Path]) -> None:
-    from vonage_widgets.workbook import WorkbookSandbox
+    from vonage_widgets.workbook import TARGET_VARIABLES, WorkbookSandbox
 
-    for name in _CLEARED:
+    for name in TARGET_VARIABLES:
         os.environ.pop(name, None)
     home = Path(tempfile.mkdtemp(prefix="vonage-widgets-outputs-"))
     sandbox = WorkbookSandbox(port=PORT, db=None, seed=SEED)

@@ -84,6 +84,7 @@ __all__ = [
     "ENV_SANDBOX_DB",
     "ENV_SANDBOX_URL",
     "ENV_SEED",
+    "TARGET_VARIABLES",
     "TEMPORARY_DB",
     "KeyCheck",
     "Mode",
@@ -103,6 +104,18 @@ TEMPORARY_DB = ":temp:"
 """The :data:`ENV_SANDBOX_DB` value for a fresh temporary database per sandbox."""
 
 _CREDENTIALS = ("VONAGE_API_KEY", "VONAGE_API_SECRET")
+TARGET_VARIABLES = (
+    *_CREDENTIALS,
+    "VONAGE_API_HOST",
+    "VONAGE_REST_HOST",
+    "VONAGE_APPLICATION_ID",
+    "VONAGE_PRIVATE_KEY_PATH",
+    "VONAGE_SIGNATURE_SECRET",
+    ENV_SANDBOX_URL,
+)
+"""Every environment variable that chooses what a workbook talks to or signs with: without
+them it starts its own offline sandbox. Tools that run the tutorials clear them, so nothing
+from the caller's shell reaches the kernels."""
 _LISTED_APPLICATIONS = 20  # an error message lists at most this many; then "and N more"
 
 Mode = Literal["sandbox", "vonage"]

@@ -34,6 +34,7 @@ from playwright.sync_api import Browser, Locator, Page, Playwright, sync_playwri
 from vonage_widgets.client import VonageClient
 from vonage_widgets.lab import plan_lab, trust_notebooks
 from vonage_widgets.sandbox import Sandbox
+from vonage_widgets.workbook import ENV_SANDBOX_DB, ENV_SEED, TARGET_VARIABLES
 
 __all__ = [
     "CHROMIUM_FLAGS",
@@ -68,17 +69,7 @@ CHROMIUM_FLAGS = (
 """Flags for Debian's Chromium in a container with no network (no sandbox, no shm, no chatter)."""
 
 # Credentials or another sandbox in the caller's environment must not leak into the kernels.
-_FOREIGN_VARS = (
-    "VONAGE_API_KEY",
-    "VONAGE_API_SECRET",
-    "VONAGE_APPLICATION_ID",
-    "VONAGE_PRIVATE_KEY_PATH",
-    "VONAGE_SIGNATURE_SECRET",
-    "VONAGE_API_HOST",
-    "VONAGE_REST_HOST",
-    "VONAGE_WIDGETS_SANDBOX_DB",
-    "VONAGE_WIDGETS_SEED",
-)
+_FOREIGN_VARS = (*TARGET_VARIABLES, ENV_SANDBOX_DB, ENV_SEED)
 
 # JupyterLab user settings: every cell stays in the DOM (Lab 4.2+ detaches off-screen cells by
 # default, jupyterlab#15964). No news or update checks: plan_lab's overrides turn them off
